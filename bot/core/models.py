@@ -1,0 +1,178 @@
+"""Plain data that crosses layers: answers, matches, replies and stored questions.
+
+Everything here is a frozen dataclass so the adapter, the CLI and the storage layer can
+pass values around without one layer mutating what another still holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer file, parsed and validated but not rendered."""
+
+    slug: str
+    title: str
+    questions: tuple[str, ...]
+    body: str
+    path: Path
+    body_line: int = 1
+    keywords: tuple[str, ...] = ()
+    lang: str = "fr"
+    source: str | None = None
+    author: str | None = None
+    updated: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with an answer file, reported as ``path:line: message``."""
+
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An answer the matcher considers, with its confidence in [0, 1]."""
+
+    slug: str
+    score: float
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """What the matcher makes of a question: up to 3 candidates, best first.
+
+    ``smalltalk`` names the kind of small talk (``"thanks"``, ``"greeting"``, ``"bot"``…)
+    when the message is chit-chat rather than a question; the service answers it briefly
+    and does not queue it for the editors.
+    """
+
+    candidates: tuple[Candidate, ...] = ()
+    smalltalk: str | None = None
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+    @property
+    def score(self) -> float:
+        return self.candidates[0].score if self.candidates else 0.0
+
+
+@dataclass(frozen=True)
+class RenderedAnswer:
+    """An answer rendered to Discord Markdown text; embeds are built only in ``bot/exts``."""
+
+    slug: str
+    title: str
+    body: str
+    source: str | None = None
+    author: str | None = None
+    updated: dt.date | None = None
+
+
+class ReplyKind(StrEnum):
+    ANSWER = "answer"
+    """A confident match: ``Reply.answer`` is set."""
+    SUGGESTIONS = "suggestions"
+    """No match is sure enough to answer, but some come close: ``Reply.suggestions``
+    lists up to 3 answers to choose from ("did you mean…"). The question is also queued
+    for the editors, as an unanswered one."""
+    UNANSWERED = "unanswered"
+    """Nothing good enough: the question went to the editors."""
+    SMALLTALK = "smalltalk"
+    """Chit-chat, answered with a short friendly line."""
+    INVALID = "invalid"
+    """Empty or unusable input, answered with a clear message."""
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    slug: str
+    title: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the service answers; the console prints ``text``, Discord builds embeds."""
+
+    kind: ReplyKind
+    text: str
+    question_id: int | None = None
+    answer: RenderedAnswer | None = None
+    suggestions: tuple[Suggestion, ...] = ()
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Asker:
+    """Who asked and where. Ids are ``None`` in the console, guild ids ``None`` in a DM."""
+
+    display_name: str = "toi"
+    user_id: int | None = None
+    guild_id: int | None = None
+    channel_id: int | None = None
+    server_name: str | None = None
+
+
+class ReviewStatus(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+    DISMISSED = "dismissed"
+
+
+@dataclass(frozen=True)
+class QuestionRecord:
+    """One stored question, verbatim, with what the bot answered."""
+
+    id: int
+    asked_at: dt.datetime
+    text: str
+    user_id: int | None
+    display_name: str | None
+    guild_id: int | None
+    channel_id: int | None
+    answer_slug: str | None
+    score: float
+    status: ReviewStatus | None = None
+    """Review status for unanswered questions; ``None`` for answered ones."""
+    group_id: int | None = None
+    resolved_slug: str | None = None
+    reason: str | None = None
+    reviewed_by: str | None = None
+    reviewed_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class QuestionGroup:
+    """Similar unanswered questions shown as one row: "asked 7 times, last on …"."""
+
+    id: int
+    representative: str
+    status: ReviewStatus
+    count: int
+    first_asked: dt.datetime
+    last_asked: dt.datetime
+    question_ids: tuple[int, ...] = field(default=())
+    resolved_slug: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class LearnedPhrasing:
+    """A question a moderator attached to an answer; the matcher learns it."""
+
+    slug: str
+    text: str

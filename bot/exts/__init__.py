@@ -1,0 +1,1 @@
+"""The discord.py extensions (cogs): thin adapters over the service."""
