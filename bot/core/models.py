@@ -114,6 +114,8 @@ class Reply:
     answer: RenderedAnswer | None = None
     suggestions: tuple[Suggestion, ...] = ()
     score: float = 0.0
+    candidates: tuple[Candidate, ...] = ()
+    """What the matcher considered, best first (for ``ask --json`` and logs)."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,255 @@
+"""The command line: ``python -m bot <command>``.
+
+This is the only place that reads the environment, configures logging and prints.
+Every command goes through the same service as Discord, so the console answers exactly
+as the bot does. User mistakes end with one clear line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+from bot import cli_review
+from bot.config import Settings
+from bot.core.errors import BotError, SettingsError
+from bot.core.models import Asker, Reply, ReplyKind
+
+log = logging.getLogger(__name__)
+
+CONSOLE_GREETING = """Bienvenue ! Pose ta question sur le métier de community manager (Entrée pour envoyer).
+Tape « quitter » ou Ctrl+D pour sortir."""
+NO_TOKEN_HINT = """Aucun DISCORD_TOKEN n'est défini : je démarre la console.
+Pour connecter le bot à Discord, mets le jeton de ton application dans DISCORD_TOKEN
+(fichier .env, voir .env.example) puis relance « python -m bot »."""
+QUIT_WORDS = {"quit", "quitter", "exit", "sortir", "q"}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Un bot Discord qui répond aux questions sur le métier de community manager. "
+        "Sans commande : se connecte à Discord si DISCORD_TOKEN est défini, sinon ouvre la console.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMANDE")
+
+    run = commands.add_parser("run", help="lancer le bot sur Discord (DISCORD_TOKEN requis)")
+    run.set_defaults(handler=cmd_run)
+
+    check = commands.add_parser("check", help="vérifier tous les fichiers de réponses")
+    _answers_option(check)
+    check.set_defaults(handler=cmd_check)
+
+    show = commands.add_parser("show", help="afficher une réponse rendue")
+    show.add_argument("slug", help="identifiant de la réponse (nom du fichier sans .md.jinja)")
+    _answers_option(show)
+    show.set_defaults(handler=cmd_show)
+
+    ask = commands.add_parser("ask", help="poser une question comme sur Discord")
+    ask.add_argument("question", help="la question, entre guillemets")
+    _answers_option(ask)
+    ask.add_argument("--json", action="store_true", help="afficher le résultat en JSON")
+    ask.set_defaults(handler=cmd_ask)
+
+    console = commands.add_parser("console", help="console interactive pour essayer le bot")
+    _answers_option(console)
+    console.set_defaults(handler=cmd_console)
+
+    evaluate = commands.add_parser("eval", help="mesurer la qualité du matching sur un fichier JSONL")
+    evaluate.add_argument("file", type=Path, help='fichier JSONL : {"question": ..., "expected": slug ou null}')
+    _answers_option(evaluate)
+    evaluate.set_defaults(handler=cmd_eval)
+
+    cli_review.add_commands(commands, _run_review)
+    return parser
+
+
+def _answers_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--answers", type=Path, metavar="DIR", help="dossier des réponses (défaut : ANSWERS_DIR)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    load_dotenv(Path.cwd() / ".env")
+    try:
+        settings = Settings.from_env(os.environ, check_answers_dir=False)
+        answers = getattr(args, "answers", None)
+        if answers is not None:
+            settings = _with_answers(settings, answers)
+        settings.check_answers_dir(settings.answers_dir)
+    except SettingsError as exc:
+        print(f"Réglage invalide — {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)-8s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    handler = getattr(args, "handler", None)
+    if handler is None and hasattr(args, "review_handler"):
+        handler = _run_review
+    if handler is None:
+        handler = cmd_run if settings.discord_token else cmd_default_console
+    try:
+        return handler(settings, args)
+    except SettingsError as exc:
+        print(f"Réglage invalide — {exc}", file=sys.stderr)
+        return 2
+    except BotError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _with_answers(settings: Settings, answers: Path) -> Settings:
+    from dataclasses import replace
+
+    return replace(settings, answers_dir=answers)
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import run_bot
+
+    return run_bot(settings)
+
+
+def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.core.answers import load_library
+
+    library = load_library(settings.answers_dir)
+    for problem in library.problems:
+        print(problem)
+    if library.problems:
+        print(f"{len(library.problems)} problème(s) ; {len(library.answers)} réponse(s) valide(s).", file=sys.stderr)
+        return 1
+    print(f"OK : {len(library.answers)} réponse(s) valide(s) dans {settings.answers_dir}.", file=sys.stderr)
+    return 0
+
+
+def cmd_show(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.core.answers import load_library
+    from bot.core.errors import UnknownAnswer
+    from bot.core.models import RenderedAnswer
+    from bot.core.answers import Renderer
+    from bot.core.service import format_answer
+
+    library = load_library(settings.answers_dir)
+    answer = library.answers.get(args.slug)
+    if answer is None:
+        broken = [p for p in library.problems if p.path.name == f"{args.slug}.md.jinja"]
+        for problem in broken:
+            print(problem, file=sys.stderr)
+        raise UnknownAnswer(args.slug)
+    rendered: RenderedAnswer = Renderer(settings.answers_dir).render(answer, asker="toi", server=None)
+    print(format_answer(rendered))
+    return 0
+
+
+def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    reply = asyncio.run(_ask_once(settings, args.question))
+    if args.json:
+        print(json.dumps(reply_json(reply), ensure_ascii=False))
+    else:
+        print(reply.text)
+    return 0
+
+
+def reply_json(reply: Reply) -> dict[str, object]:
+    return {
+        "answer": reply.answer.slug if reply.kind is ReplyKind.ANSWER and reply.answer else None,
+        "score": round(reply.candidates[0].score if reply.candidates else 0.0, 4),
+        "candidates": [{"answer": c.slug, "score": round(c.score, 4)} for c in reply.candidates[:3]],
+    }
+
+
+async def _ask_once(settings: Settings, question: str) -> Reply:
+    from bot.core.service import Service
+
+    service = await Service.open(settings)
+    try:
+        return await service.ask(question, Asker())
+    finally:
+        await service.close()
+
+
+def cmd_default_console(settings: Settings, args: argparse.Namespace) -> int:
+    print(NO_TOKEN_HINT)
+    return cmd_console(settings, args)
+
+
+def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
+    return asyncio.run(_console(settings))
+
+
+async def _console(settings: Settings) -> int:
+    from bot.core.service import Service
+
+    service = await Service.open(settings)
+    print(CONSOLE_GREETING)
+    try:
+        while True:
+            try:
+                line = await asyncio.to_thread(input, "\nToi > ")
+            except EOFError:
+                print()
+                break
+            if line.strip().lower() in QUIT_WORDS:
+                break
+            if not line.strip():
+                continue
+            reply = await service.ask(line, Asker())
+            print(f"\nBot > {reply.text}")
+    finally:
+        await service.close()
+    print("À bientôt !")
+    return 0
+
+
+def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.core.answers import load_library
+    from bot.core.evaluation import evaluate
+    from bot.core.matching import Matcher
+
+    library = load_library(settings.answers_dir)
+    for problem in library.problems:
+        print(f"attention : {problem}", file=sys.stderr)
+    try:
+        misses, summary = evaluate(args.file, Matcher(library.answers.values()), settings.match_threshold, settings.suggest_threshold)
+    except OSError as exc:
+        print(f"Erreur : impossible de lire {args.file} ({exc.strerror})", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 1
+    for miss in misses:
+        print(miss)
+    print(json.dumps(summary, ensure_ascii=False))
+    return 0
+
+
+def _run_review(settings: Settings, args: argparse.Namespace) -> int:
+    return asyncio.run(_review(settings, args))
+
+
+async def _review(settings: Settings, args: argparse.Namespace) -> int:
+    if getattr(args, "migrate_only", False):
+        args.database = settings.database_path
+        return await args.review_handler(None, args)
+    from bot.core.service import Service
+
+    service = await Service.open(settings)
+    try:
+        args.database = settings.database_path
+        return await args.review_handler(service.desk, args)
+    finally:
+        await service.close()

@@ -1,0 +1,138 @@
+"""The one settings object, read from the environment (and a ``.env`` file) at start.
+
+Settings are built once, in the CLI, and passed down: nothing else reads ``os.environ``.
+Every problem names the setting so that a bad ``.env`` is fixed in one look.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from bot.core.errors import SettingsError
+from bot.core.matching import DEFAULT_MATCH_THRESHOLD, DEFAULT_SUGGEST_THRESHOLD
+
+T = TypeVar("T")
+
+DEFAULT_ANSWERS_DIR = Path("answers")
+DEFAULT_DATABASE_PATH = Path("data") / "bot.sqlite3"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot can be told through its environment; see ``.env.example``."""
+
+    discord_token: str | None = None
+    guild_ids: tuple[int, ...] = ()
+    moderator_role_ids: tuple[int, ...] = ()
+    answers_dir: Path = DEFAULT_ANSWERS_DIR
+    database_path: Path = DEFAULT_DATABASE_PATH
+    match_threshold: float = DEFAULT_MATCH_THRESHOLD
+    suggest_threshold: float = DEFAULT_SUGGEST_THRESHOLD
+    cooldown_seconds: float = 10.0
+    retention_days: int = 0
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], *, check_answers_dir: bool = True) -> Settings:
+        """Build and validate the settings; raise ``SettingsError`` naming the bad one."""
+
+        def get(name: str) -> str | None:
+            value = env.get(name)
+            if value is None or not value.strip():
+                return None
+            return value.strip()
+
+        def parse(name: str, convert: Callable[[str], T], default: T) -> T:
+            raw = get(name)
+            if raw is None:
+                return default
+            try:
+                return convert(raw)
+            except ValueError as exc:
+                raise SettingsError(f"{name}: {exc} (valeur reçue : {raw!r})") from None
+
+        settings = cls(
+            discord_token=get("DISCORD_TOKEN"),
+            guild_ids=parse("GUILD_IDS", _ids, ()),
+            moderator_role_ids=parse("MODERATOR_ROLE_IDS", _ids, ()),
+            answers_dir=parse("ANSWERS_DIR", Path, DEFAULT_ANSWERS_DIR),
+            database_path=parse("DATABASE_PATH", Path, DEFAULT_DATABASE_PATH),
+            match_threshold=parse("MATCH_THRESHOLD", _unit_float, DEFAULT_MATCH_THRESHOLD),
+            suggest_threshold=parse("SUGGEST_THRESHOLD", _unit_float, DEFAULT_SUGGEST_THRESHOLD),
+            cooldown_seconds=parse("COOLDOWN_SECONDS", _non_negative_float, 10.0),
+            retention_days=parse("RETENTION_DAYS", _non_negative_int, 0),
+            log_level=parse("LOG_LEVEL", _log_level, "INFO"),
+        )
+        if settings.suggest_threshold > settings.match_threshold:
+            raise SettingsError(
+                f"SUGGEST_THRESHOLD: doit être inférieur ou égal à MATCH_THRESHOLD "
+                f"({settings.suggest_threshold} > {settings.match_threshold})"
+            )
+        if check_answers_dir:
+            settings.check_answers_dir(settings.answers_dir)
+        if settings.database_path.exists() and settings.database_path.is_dir():
+            raise SettingsError(f"DATABASE_PATH: {settings.database_path} est un dossier, pas un fichier")
+        return settings
+
+    @staticmethod
+    def check_answers_dir(path: Path) -> None:
+        if not path.is_dir():
+            raise SettingsError(f"ANSWERS_DIR: le dossier {path} n'existe pas")
+
+    @property
+    def log_level_number(self) -> int:
+        return logging.getLevelName(self.log_level)
+
+
+def _ids(raw: str) -> tuple[int, ...]:
+    ids = []
+    for part in raw.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit():
+            raise ValueError(f"« {part} » n'est pas un identifiant Discord (des chiffres séparés par des virgules)")
+        ids.append(int(part))
+    return tuple(ids)
+
+
+def _unit_float(raw: str) -> float:
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        raise ValueError("un nombre entre 0 et 1 est attendu") from None
+    if not 0.0 <= value <= 1.0:
+        raise ValueError("un nombre entre 0 et 1 est attendu")
+    return value
+
+
+def _non_negative_float(raw: str) -> float:
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        raise ValueError("un nombre positif ou nul est attendu") from None
+    if value < 0 or value != value:
+        raise ValueError("un nombre positif ou nul est attendu")
+    return value
+
+
+def _non_negative_int(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError("un nombre entier positif ou nul est attendu") from None
+    if value < 0:
+        raise ValueError("un nombre entier positif ou nul est attendu")
+    return value
+
+
+def _log_level(raw: str) -> str:
+    level = raw.upper()
+    if level not in LOG_LEVELS:
+        raise ValueError(f"un niveau parmi {', '.join(LOG_LEVELS)} est attendu")
+    return level

@@ -1,0 +1,339 @@
+"""The answer library: load answer files, validate them, render them.
+
+This module is the one place that renders answers. A broken file becomes a ``Problem``
+with its path and line and is left out; it never stops the other answers from being
+served. Templates run in Jinja2's sandbox with ``StrictUndefined`` so a typo in a
+variable name is caught by ``check`` instead of showing an empty hole to a member.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+from jinja2.sandbox import SandboxedEnvironment
+
+from bot.core.models import Answer, Problem, RenderedAnswer
+
+log = logging.getLogger(__name__)
+
+SUFFIX = ".md.jinja"
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+REQUIRED_FIELDS = ("title", "questions")
+OPTIONAL_FIELDS = ("keywords", "lang", "source", "author", "updated")
+TITLE_LIMIT = 256
+"""Discord's limit for an embed title."""
+PARAGRAPH_LIMIT = 4096
+"""A paragraph is never split, so it must fit in one embed description."""
+ANSWER_LIMIT = 24_000
+"""Four full Discord messages of embeds: past that, an answer should be split in two."""
+LANG_RE = re.compile(r"^[a-z]{2}$")
+
+
+@dataclass
+class Library:
+    """The answers that loaded, by slug, and the problems of those that did not."""
+
+    directory: Path
+    answers: dict[str, Answer] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def answer_paths(directory: Path) -> tuple[list[Path], list[Problem]]:
+    """The answer files of a folder, and a problem for each file that has no place there."""
+    paths: list[Path] = []
+    problems: list[Problem] = []
+    for path in sorted(directory.rglob("*")):
+        relative = path.relative_to(directory)
+        if any(part.startswith("_") or part.startswith(".") for part in relative.parts):
+            continue  # partials, macros and hidden files (editor swap files, .gitkeep)
+        if path.is_dir():
+            problems.append(Problem(path, 1, "dossier inattendu : les réponses sont des fichiers directement dans le dossier"))
+        elif path.parent != directory or not path.name.endswith(SUFFIX):
+            problems.append(Problem(path, 1, f"fichier inattendu : une réponse s'appelle <slug>{SUFFIX}"))
+        else:
+            paths.append(path)
+    return paths, problems
+
+
+class Renderer:
+    """Renders answer bodies and partials from one folder in a Jinja2 sandbox."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.env = SandboxedEnvironment(
+            loader=_AnswerLoader(directory),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=False,
+            auto_reload=True,
+        )
+
+    def render(self, answer: Answer, *, asker: str, server: str | None, today: dt.date | None = None) -> RenderedAnswer:
+        """Render one answer; ``asker`` is escaped here, so callers pass the raw name."""
+        template = self.env.get_template(answer.path.name)
+        body = template.render(asker=escape_markdown(asker), server=server, today=today or dt.date.today())
+        return RenderedAnswer(
+            slug=answer.slug,
+            title=answer.title,
+            body=tidy(body),
+            source=answer.source,
+            author=answer.author,
+            updated=answer.updated,
+        )
+
+
+class _AnswerLoader(jinja2.BaseLoader):
+    """Serves answer files with their front matter blanked out, partials as they are.
+
+    The front matter is replaced by as many empty lines, so the line numbers Jinja reports
+    are the line numbers of the file the editor has open.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        path = (self.directory / template).resolve()
+        if not path.is_relative_to(self.directory.resolve()) or not path.is_file():
+            raise jinja2.TemplateNotFound(template)
+        text = path.read_text(encoding="utf-8")
+        mtime = path.stat().st_mtime
+        if path.name.endswith(SUFFIX) and not any(p.startswith("_") for p in path.relative_to(self.directory.resolve()).parts):
+            _, body, body_line = split_front_matter(text)
+            text = "\n" * (body_line - 1) + body
+        return text, str(path), lambda: path.is_file() and path.stat().st_mtime == mtime
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """Split a file into (front matter, body, line where the body starts)."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        return None, text, 1
+    for index in range(1, len(lines)):
+        if lines[index].strip() == "---":
+            return "".join(lines[1:index]), "".join(lines[index + 1 :]), index + 2
+    return None, text, 1
+
+
+def load_library(directory: Path, *, today: dt.date | None = None) -> Library:
+    """Load every answer of a folder; broken files become problems and are left out."""
+    library = Library(directory=directory)
+    if not directory.is_dir():
+        library.problems.append(Problem(directory, 1, "le dossier des réponses n'existe pas"))
+        return library
+    paths, library.problems = answer_paths(directory)
+    renderer = Renderer(directory)
+    for path in paths:
+        answer, problems = load_answer(path, renderer, today=today)
+        library.problems.extend(problems)
+        if answer is not None and not problems:
+            library.answers[answer.slug] = answer
+    library.problems.extend(_duplicate_questions(library.answers.values()))
+    library.problems.sort(key=lambda p: (str(p.path), p.line))
+    return library
+
+
+def load_answer(path: Path, renderer: Renderer, *, today: dt.date | None = None) -> tuple[Answer | None, list[Problem]]:
+    """Parse, validate and test-render one answer file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(path, 1, f"le fichier n'est pas en UTF-8 ({exc.reason})")]
+    except OSError as exc:
+        return None, [Problem(path, 1, f"lecture impossible : {exc.strerror}")]
+    slug = path.name[: -len(SUFFIX)]
+    problems: list[Problem] = []
+    if not SLUG_RE.match(slug):
+        problems.append(Problem(path, 1, f"nom de fichier invalide : « {slug} » doit n'avoir que des minuscules sans accent, des chiffres et des tirets"))
+    front, body, body_line = split_front_matter(text)
+    if front is None:
+        return None, [*problems, Problem(path, 1, "en-tête manquant : le fichier doit commencer par une ligne --- puis l'en-tête YAML et une autre ligne ---")]
+    try:
+        meta = yaml.safe_load(front)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = 2 + mark.line if mark is not None else 1
+        reason = getattr(exc, "problem", None) or str(exc)
+        return None, [*problems, Problem(path, line, f"en-tête YAML invalide : {reason}")]
+    if not isinstance(meta, dict):
+        return None, [*problems, Problem(path, 2, "en-tête invalide : une liste de champs « nom: valeur » est attendue")]
+
+    fields, field_problems = _validate_fields(path, front, meta)
+    problems.extend(field_problems)
+    if problems:
+        return None, problems
+
+    answer = Answer(slug=slug, body=body, path=path, body_line=body_line, **fields)
+    problems.extend(_check_render(answer, renderer, today))
+    return (None, problems) if problems else (answer, [])
+
+
+def _validate_fields(path: Path, front: str, meta: dict[Any, Any]) -> tuple[dict[str, Any], list[Problem]]:
+    problems: list[Problem] = []
+
+    def problem(key: str, message: str) -> None:
+        problems.append(Problem(path, _key_line(front, key), message))
+
+    for key in meta:
+        if key not in REQUIRED_FIELDS and key not in OPTIONAL_FIELDS:
+            problem(str(key), f"champ inconnu « {key} » (champs permis : {', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)})")
+    for key in REQUIRED_FIELDS:
+        if key not in meta or meta[key] in (None, "", []):
+            problems.append(Problem(path, 1, f"champ obligatoire manquant : « {key} »"))
+
+    fields: dict[str, Any] = {}
+    title = meta.get("title")
+    if title not in (None, ""):
+        if not isinstance(title, str):
+            problem("title", "« title » doit être un texte")
+        elif len(title.strip()) > TITLE_LIMIT:
+            problem("title", f"« title » dépasse {TITLE_LIMIT} caractères (limite d'un titre Discord)")
+        else:
+            fields["title"] = title.strip()
+    questions = meta.get("questions")
+    if questions not in (None, "", []):
+        if not isinstance(questions, list) or not all(isinstance(q, str) and q.strip() for q in questions):
+            problem("questions", "« questions » doit être une liste de phrases non vides")
+        else:
+            fields["questions"] = tuple(q.strip() for q in questions)
+    keywords = meta.get("keywords", [])
+    if keywords is None:
+        keywords = []
+    if not isinstance(keywords, list) or not all(isinstance(k, str | int | float) and str(k).strip() for k in keywords):
+        problem("keywords", "« keywords » doit être une liste de mots")
+    else:
+        fields["keywords"] = tuple(str(k).strip() for k in keywords)
+    lang = meta.get("lang", "fr")
+    if not isinstance(lang, str) or not LANG_RE.match(lang):
+        problem("lang", "« lang » doit être un code de langue à deux lettres (fr, en…)")
+    else:
+        fields["lang"] = lang
+    for key in ("source", "author"):
+        value = meta.get(key)
+        if value is not None and not isinstance(value, str):
+            problem(key, f"« {key} » doit être un texte")
+        elif value is not None:
+            fields[key] = value.strip() or None
+    source = fields.get("source")
+    if source and not re.match(r"^https?://\S+$", source):
+        problem("source", "« source » doit être un lien http(s)://…")
+    updated = meta.get("updated")
+    if updated is not None:
+        if isinstance(updated, dt.datetime):
+            fields["updated"] = updated.date()
+        elif isinstance(updated, dt.date):
+            fields["updated"] = updated
+        else:
+            try:
+                fields["updated"] = dt.date.fromisoformat(str(updated))
+            except ValueError:
+                problem("updated", "« updated » doit être une date AAAA-MM-JJ")
+    return fields, problems
+
+
+def _key_line(front: str, key: str) -> int:
+    """The file line of a top-level front matter key (the first ``---`` is line 1)."""
+    pattern = re.compile(rf"^{re.escape(key)}\s*:")
+    for number, line in enumerate(front.splitlines(), start=2):
+        if pattern.match(line):
+            return number
+    return 1
+
+
+def _check_render(answer: Answer, renderer: Renderer, today: dt.date | None) -> list[Problem]:
+    """Render with the values a real answer can meet; report errors and size problems."""
+    try:
+        renderer.env.get_template(answer.path.name)
+    except jinja2.TemplateSyntaxError as exc:
+        return [Problem(answer.path, exc.lineno or answer.body_line, f"erreur de syntaxe Jinja : {exc.message}")]
+    problems: list[Problem] = []
+    for server in ("Le serveur des CM", None):
+        try:
+            rendered = renderer.render(answer, asker="Max", server=server, today=today)
+        except jinja2.TemplateError as exc:
+            return [Problem(answer.path, _error_line(exc, answer), f"erreur au rendu : {_describe(exc)}")]
+        except Exception as exc:  # noqa: BLE001 - a template can raise anything; report, do not crash
+            return [Problem(answer.path, _error_line(exc, answer), f"erreur au rendu : {type(exc).__name__}: {exc}")]
+        problems = size_problems(answer, rendered.body)
+        if problems:
+            return problems
+        if not rendered.body.strip():
+            return [Problem(answer.path, answer.body_line, "la réponse est vide après rendu")]
+    return problems
+
+
+def size_problems(answer: Answer, body: str) -> list[Problem]:
+    problems = []
+    line = answer.body_line
+    for paragraph in re.split(r"(\n\s*\n)", body):
+        if len(paragraph) > PARAGRAPH_LIMIT:
+            problems.append(Problem(answer.path, line, f"paragraphe trop long pour Discord : {len(paragraph)} caractères après rendu (max {PARAGRAPH_LIMIT}) ; ajoute une ligne vide pour le couper"))
+        line += paragraph.count("\n")
+    if len(body) > ANSWER_LIMIT:
+        problems.append(Problem(answer.path, answer.body_line, f"réponse trop longue pour Discord : {len(body)} caractères après rendu (max {ANSWER_LIMIT}) ; coupe-la en deux réponses"))
+    return problems
+
+
+def _error_line(exc: BaseException, answer: Answer) -> int:
+    """The template line where a render error happened, from Jinja's rewritten traceback."""
+    line = answer.body_line
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename and Path(frame.filename).name == answer.path.name and frame.lineno:
+            line = frame.lineno
+    return line
+
+
+def _describe(exc: jinja2.TemplateError) -> str:
+    if isinstance(exc, jinja2.UndefinedError):
+        return f"variable inconnue ({exc.message}) ; variables permises : asker, server, today"
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return f"fichier inclus introuvable : {exc.name}"
+    return exc.message or type(exc).__name__
+
+
+def _duplicate_questions(answers: Iterable[Answer]) -> list[Problem]:
+    from bot.core.text import normalise
+
+    seen: dict[str, Answer] = {}
+    problems = []
+    for answer in sorted(answers, key=lambda a: a.slug):
+        for question in answer.questions:
+            key = normalise(question)
+            other = seen.get(key)
+            if other is not None and other.slug != answer.slug:
+                front, _, _ = split_front_matter(answer.path.read_text(encoding="utf-8"))
+                problems.append(Problem(answer.path, _question_line(front or "", question), f"question déjà présente dans « {other.slug} » : « {question} »"))
+            seen.setdefault(key, answer)
+    return problems
+
+
+def _question_line(front: str, question: str) -> int:
+    for number, line in enumerate(front.splitlines(), start=2):
+        if question in line:
+            return number
+    return 1
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\*_~`|\[\]])")
+_MARKDOWN_LINE_START = re.compile(r"^(\s*)([>#-])", re.MULTILINE)
+
+
+def escape_markdown(text: str) -> str:
+    """Escape Discord Markdown so a display name shows as typed and formats nothing."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _MARKDOWN_LINE_START.sub(r"\1\\\2", escaped)
+
+
+def tidy(text: str) -> str:
+    """Trim trailing spaces and collapse runs of blank lines left by template tags."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))

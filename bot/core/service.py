@@ -1,0 +1,220 @@
+"""The service: turns a question into a reply, the same way for Discord and the console.
+
+It owns the live answer library and matcher, stores every question (through the review
+desk) before handing the reply back, and is the only thing the adapters talk to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+
+import aiosqlite
+
+from bot.config import Settings
+from bot.core.answers import Library, Renderer, load_library
+from bot.core.errors import UnknownAnswer
+from bot.core.matching import Matcher, decide
+from bot.core.models import (
+    Answer,
+    Asker,
+    Candidate,
+    Problem,
+    RenderedAnswer,
+    Reply,
+    ReplyKind,
+    Suggestion,
+)
+from bot.core.review import ReviewDesk
+from bot.core.text import normalise
+from bot.storage.database import open_database
+from bot.storage.repository import Repository
+
+log = logging.getLogger(__name__)
+
+MAX_MATCHED_CHARS = 2000
+"""Only the start of a huge message is matched: nobody asks a question in a novel."""
+
+SMALLTALK_REPLIES = {
+    "greeting": "Salut {name} ! 👋 Pose-moi ta question sur le métier de community manager : salaire, outils, clients, trolls… je suis là pour ça.",
+    "thanks": "Avec plaisir {name} ! 😊 N'hésite pas si tu as une autre question.",
+    "bye": "À bientôt {name} ! Bon courage avec tes communautés. 👋",
+    "bot": "Oui, je suis un bot 🤖 : je cherche la bonne réponse dans les articles écrits par la rédaction. Quand je ne sais pas, je transmets ta question à l'équipe.",
+    "help": "Pose-moi une question sur le métier de community manager, comme tu la poserais à une collègue : « combien gagne un CM ? », « comment gérer un troll ? »…",
+}
+DEFAULT_SMALLTALK = "Je suis là pour parler du métier de community manager 🙂 Pose-moi ta question !"
+EMPTY_REPLY = "Ta question est vide 🙂 Écris-la après la commande, par exemple : « combien gagne un community manager ? »"
+UNANSWERED_REPLY = (
+    "Je n'ai pas encore de réponse à cette question… mais elle n'est pas perdue : "
+    "je la transmets à l'équipe de rédaction, qui s'en occupe. Merci de l'avoir posée ! 🙏"
+)
+SUGGEST_REPLY = "Je ne suis pas sûr d'avoir bien compris. Tu voulais parler de l'un de ces sujets ?"
+
+
+class Service:
+    """Answers questions from a live library and remembers every one of them."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        library: Library,
+        matcher: Matcher,
+        desk: ReviewDesk,
+        connection: aiosqlite.Connection | None = None,
+    ) -> None:
+        self.settings = settings
+        self._connection = connection
+        self.library = library
+        self.matcher = matcher
+        self.desk = desk
+        self.renderer = Renderer(settings.answers_dir)
+
+    @classmethod
+    async def open(cls, settings: Settings) -> Service:
+        """Load the answers, open (and migrate) the database, and teach the matcher what
+        moderators taught it before the last restart."""
+        library = load_library(settings.answers_dir)
+        for problem in library.problems:
+            log.warning("Réponse ignorée : %s", problem)
+        connection = await open_database(settings.database_path)
+        repository = Repository(connection)
+        matcher = Matcher(library.answers.values())
+        desk = ReviewDesk(repository, matcher)
+        service = cls(settings, library, matcher, desk, connection)
+        await service._teach_learned()
+        if settings.retention_days:
+            purged = await desk.purge(settings.retention_days)
+            if purged:
+                log.info("%d anciennes questions supprimées (RETENTION_DAYS=%d)", purged, settings.retention_days)
+        log.info("%d réponses chargées depuis %s", len(library.answers), settings.answers_dir)
+        return service
+
+    async def close(self) -> None:
+        if self._connection is not None:
+            await self._connection.close()
+            self._connection = None
+
+    async def _teach_learned(self) -> None:
+        for slug, phrasing in await self.desk.learned():
+            if slug in self.library.answers:
+                self.matcher.add_phrasing(slug, phrasing)
+
+    async def ask(self, question: str, asker: Asker) -> Reply:
+        """Answer a question; it is stored before this returns (nothing is ever lost)."""
+        text = question.strip()
+        if not text:
+            return Reply(ReplyKind.INVALID, EMPTY_REPLY)
+        result = self.matcher.match(text[:MAX_MATCHED_CHARS])
+        candidates = result.candidates
+        decision = decide(result, self.settings.match_threshold, self.settings.suggest_threshold)
+
+        if decision == "smalltalk" and result.smalltalk is not None:
+            template = SMALLTALK_REPLIES.get(result.smalltalk, DEFAULT_SMALLTALK)
+            return Reply(ReplyKind.SMALLTALK, template.format(name=asker.display_name), candidates=candidates)
+
+        best = result.best
+        if decision == "answer" and best is not None and best.slug in self.library.answers:
+            rendered = self._render(self.library.answers[best.slug], asker)
+            question_id = await self.desk.record(asker, question, best.slug, best.score)
+            return Reply(
+                ReplyKind.ANSWER,
+                format_answer(rendered),
+                question_id=question_id,
+                answer=rendered,
+                score=best.score,
+                candidates=candidates,
+            )
+
+        score = best.score if best is not None else 0.0
+        question_id = await self.desk.record(asker, question, None, score)
+        suggestions = self._suggestions(candidates) if decision == "suggest" else ()
+        if suggestions:
+            lines = [SUGGEST_REPLY, *(f"• {s.title}" for s in suggestions)]
+            lines.append("Sinon, pas de souci : ta question part chez l'équipe de rédaction.")
+            return Reply(
+                ReplyKind.SUGGESTIONS,
+                "\n".join(lines),
+                question_id=question_id,
+                suggestions=suggestions,
+                score=score,
+                candidates=candidates,
+            )
+        return Reply(ReplyKind.UNANSWERED, UNANSWERED_REPLY, question_id=question_id, score=score, candidates=candidates)
+
+    def show(self, slug: str, asker: Asker) -> Reply:
+        """Show one answer directly, by its slug (``/answer``, ``show``, a "did you mean" click)."""
+        answer = self.library.answers.get(slug)
+        if answer is None:
+            raise UnknownAnswer(slug)
+        rendered = self._render(answer, asker)
+        return Reply(ReplyKind.ANSWER, format_answer(rendered), answer=rendered, score=1.0)
+
+    def answer(self, slug: str) -> Answer:
+        answer = self.library.answers.get(slug)
+        if answer is None:
+            raise UnknownAnswer(slug)
+        return answer
+
+    def search_titles(self, query: str, limit: int = 25) -> list[tuple[str, str]]:
+        """Answers whose title or slug contains every word typed so far, for autocomplete."""
+        words = normalise(query).split()
+        found = []
+        for answer in sorted(self.library.answers.values(), key=lambda a: a.title):
+            haystack = normalise(f"{answer.title} {answer.slug.replace('-', ' ')}")
+            if all(word in haystack for word in words):
+                found.append((answer.slug, answer.title))
+        return found[:limit]
+
+    async def vote(self, question_id: int, user_id: int, helpful: bool) -> None:
+        await self.desk.vote(question_id, user_id, helpful)
+
+    async def reload(self) -> list[Problem]:
+        """Re-read the answers folder. A broken file keeps its previous good version."""
+        fresh = load_library(self.settings.answers_dir)
+        fresh_paths = {answer.path for answer in fresh.answers.values()}
+        broken_paths = {problem.path for problem in fresh.problems}
+        for slug, previous in self.library.answers.items():
+            still_there = previous.path.exists()
+            if slug not in fresh.answers and still_there and previous.path in broken_paths and previous.path not in fresh_paths:
+                fresh.answers[slug] = previous
+        if fresh.answers.keys() != self.library.answers.keys() or any(
+            fresh.answers[slug] != self.library.answers.get(slug) for slug in fresh.answers
+        ):
+            matcher = Matcher(fresh.answers.values())
+            self.library, self.matcher = fresh, matcher
+            self.desk.matcher = matcher
+            await self._teach_learned()
+            log.info("Réponses rechargées : %d réponses", len(fresh.answers))
+        else:
+            self.library = fresh
+        for problem in fresh.problems:
+            log.warning("Réponse en erreur : %s", problem)
+        return list(fresh.problems)
+
+    def _render(self, answer: Answer, asker: Asker) -> RenderedAnswer:
+        return self.renderer.render(answer, asker=asker.display_name, server=asker.server_name, today=dt.date.today())
+
+    def _suggestions(self, candidates: tuple[Candidate, ...]) -> tuple[Suggestion, ...]:
+        return tuple(
+            Suggestion(c.slug, self.library.answers[c.slug].title, c.score)
+            for c in candidates[:3]
+            if c.slug in self.library.answers
+        )
+
+
+def format_answer(answer: RenderedAnswer) -> str:
+    """The plain-text form of an answer, as the console shows it."""
+    parts = [f"**{answer.title}**", answer.body]
+    footer = []
+    if answer.author:
+        footer.append(answer.author)
+    if answer.updated:
+        footer.append(f"mis à jour le {answer.updated:%d/%m/%Y}")
+    if answer.source:
+        footer.append(f"source : {answer.source}")
+    if footer:
+        parts.append("— " + " · ".join(footer))
+    return "\n\n".join(parts)
+
+

@@ -1,0 +1,59 @@
+"""Fixtures shared by every test: real folders, real files, the real CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ANSWERS = ROOT / "answers"
+
+
+def write_answer(directory: Path, slug: str, *, title: str = "Un titre", questions: tuple[str, ...] = ("Une question ?",), body: str = "Une réponse.", extra: str = "") -> Path:
+    """Write a minimal valid answer file (plus ``extra`` front matter lines)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    lines = ["---", f"title: {title}", "questions:", *(f"  - {q}" for q in questions)]
+    if extra:
+        lines.append(extra.rstrip("\n"))
+    lines += ["---", body, ""]
+    path = directory / f"{slug}.md.jinja"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def answers_dir(tmp_path: Path) -> Path:
+    return tmp_path / "answers"
+
+
+@pytest.fixture
+def run_cli(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run ``python -m bot`` for real, in a clean environment with its own database."""
+
+    def run(*args: str, env: dict[str, str] | None = None, input: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+        full_env = {k: v for k, v in os.environ.items() if k not in _SETTINGS}
+        full_env.update({"ANSWERS_DIR": str(ANSWERS), "DATABASE_PATH": str(tmp_path / "data" / "bot.sqlite3"), "PYTHONPATH": str(ROOT)})
+        full_env.update(env or {})
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=full_env,
+            input=input,
+            cwd=cwd or tmp_path,
+            timeout=120,
+        )
+
+    return run
+
+
+_SETTINGS = {
+    "DISCORD_TOKEN", "GUILD_IDS", "MODERATOR_ROLE_IDS", "ANSWERS_DIR", "DATABASE_PATH", "MATCH_THRESHOLD",
+    "SUGGEST_THRESHOLD", "COOLDOWN_SECONDS", "RETENTION_DAYS", "LOG_LEVEL",
+}

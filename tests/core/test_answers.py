@@ -1,0 +1,154 @@
+"""The answer library: loading, validation with path:line messages, and rendering."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bot.core.answers import Renderer, load_library
+from tests.conftest import ANSWERS, write_answer
+
+
+def problems_of(directory: Path) -> list[str]:
+    return [str(p) for p in load_library(directory).problems]
+
+
+def test_a_valid_answer_loads_with_every_field(answers_dir: Path) -> None:
+    write_answer(
+        answers_dir,
+        "salaire",
+        title="Combien gagne un CM ?",
+        questions=("Combien gagne un community manager ?", "Quel salaire pour un CM ?"),
+        extra="keywords: [salaire, paie]\nsource: https://example.org/a\nauthor: La rédaction\nupdated: 2026-11-23",
+    )
+    library = load_library(answers_dir)
+    assert library.problems == []
+    answer = library.answers["salaire"]
+    assert answer.title == "Combien gagne un CM ?"
+    assert answer.questions == ("Combien gagne un community manager ?", "Quel salaire pour un CM ?")
+    assert answer.keywords == ("salaire", "paie")
+    assert answer.updated == dt.date(2026, 11, 23)
+    assert answer.source == "https://example.org/a"
+
+
+def test_unknown_field_is_reported_on_its_line(answers_dir: Path) -> None:
+    path = write_answer(answers_dir, "a", extra="categorie: salaires")
+    assert problems_of(answers_dir) == [f"{path}:5: champ inconnu « categorie » (champs permis : title, questions, keywords, lang, source, author, updated)"]
+
+
+def test_missing_title_is_reported(answers_dir: Path) -> None:
+    path = answers_dir / "a.md.jinja"
+    answers_dir.mkdir()
+    path.write_text("---\nquestions:\n  - Une question ?\n---\nCorps.\n", encoding="utf-8")
+    assert problems_of(answers_dir) == [f"{path}:1: champ obligatoire manquant : « title »"]
+
+
+def test_bad_yaml_is_reported_on_its_line(answers_dir: Path) -> None:
+    answers_dir.mkdir()
+    path = answers_dir / "a.md.jinja"
+    path.write_text("---\ntitle: Un titre\nquestions:\n  - [pas fermé\n---\nCorps.\n", encoding="utf-8")
+    (problem,) = load_library(answers_dir).problems
+    assert problem.path == path
+    assert problem.line in (4, 5)
+    assert "YAML invalide" in problem.message
+
+
+def test_jinja_syntax_error_points_at_the_file_line(answers_dir: Path) -> None:
+    path = write_answer(answers_dir, "a", body="Première ligne.\n\n{% if server %}oups")
+    (problem,) = load_library(answers_dir).problems
+    assert (problem.path, problem.line) == (path, 8)
+    assert "syntaxe Jinja" in problem.message
+
+
+def test_undefined_variable_points_at_the_file_line(answers_dir: Path) -> None:
+    path = write_answer(answers_dir, "a", body="Salut !\n\nBonjour {{ pseudo }} !")
+    (problem,) = load_library(answers_dir).problems
+    assert (problem.path, problem.line) == (path, 8)
+    assert "variable inconnue" in problem.message and "pseudo" in problem.message
+
+
+def test_duplicate_question_across_answers(answers_dir: Path) -> None:
+    write_answer(answers_dir, "a", questions=("Combien gagne un CM ?",))
+    path_b = write_answer(answers_dir, "b", questions=("Autre chose ?", "combien gagne un cm"))
+    assert problems_of(answers_dir) == [f"{path_b}:5: question déjà présente dans « a » : « combien gagne un cm »"]
+
+
+def test_answer_too_long_for_discord(answers_dir: Path) -> None:
+    path = write_answer(answers_dir, "a", body="Intro.\n\n" + "mot " * 1100)
+    (problem,) = load_library(answers_dir).problems
+    assert (problem.path, problem.line) == (path, 7)
+    assert "trop long pour Discord" in problem.message
+
+
+def test_stray_files_are_reported_but_partials_are_not(answers_dir: Path) -> None:
+    write_answer(answers_dir, "a")
+    (answers_dir / "notes.txt").write_text("brouillon", encoding="utf-8")
+    (answers_dir / "Mauvais Nom.md.jinja").write_text("---\ntitle: t\nquestions: [q]\n---\nx\n", encoding="utf-8")
+    (answers_dir / "_partials").mkdir()
+    (answers_dir / "_partials" / "signature.md.jinja").write_text("La rédaction", encoding="utf-8")
+    problems = problems_of(answers_dir)
+    assert any("notes.txt:1: fichier inattendu" in p for p in problems)
+    assert any("Mauvais Nom.md.jinja:1: nom de fichier invalide" in p for p in problems)
+    assert not any("_partials" in p for p in problems)
+
+
+def test_a_broken_file_does_not_stop_the_others(answers_dir: Path) -> None:
+    write_answer(answers_dir, "bon", questions=("Une bonne question ?",))
+    write_answer(answers_dir, "casse", questions=("Une autre ?",), body="{{ inconnu }}")
+    (answers_dir / "vide.md.jinja").write_text("", encoding="utf-8")
+    library = load_library(answers_dir)
+    assert list(library.answers) == ["bon"]
+    assert {p.path.name for p in library.problems} == {"casse.md.jinja", "vide.md.jinja"}
+
+
+def test_render_uses_partials_and_variables(answers_dir: Path) -> None:
+    (answers_dir / "_partials").mkdir(parents=True)
+    (answers_dir / "_partials" / "signature.md.jinja").write_text("— La rédaction", encoding="utf-8")
+    write_answer(answers_dir, "a", body='Salut {{ asker }} !{% if server %} Bienvenue sur {{ server }}.{% endif %}\n\n{% include "_partials/signature.md.jinja" %}')
+    library = load_library(answers_dir)
+    answer = library.answers["a"]
+    rendered = Renderer(answers_dir).render(answer, asker="Max", server="CM France")
+    assert rendered.body == "Salut Max ! Bienvenue sur CM France.\n\n— La rédaction"
+    assert Renderer(answers_dir).render(answer, asker="Max", server=None).body == "Salut Max !\n\n— La rédaction"
+
+
+def test_user_text_is_data_never_a_template(answers_dir: Path) -> None:
+    write_answer(answers_dir, "a", body="Salut {{ asker }} !")
+    answer = load_library(answers_dir).answers["a"]
+    rendered = Renderer(answers_dir).render(answer, asker="{{ 7*7 }} *gras* @everyone", server=None)
+    assert rendered.body == "Salut {{ 7*7 }} \\*gras\\* @everyone !"
+
+
+def test_sandbox_blocks_unsafe_templates(answers_dir: Path) -> None:
+    write_answer(answers_dir, "a", body="{{ ''.__class__.__mro__ }}")
+    (problem,) = load_library(answers_dir).problems
+    assert "erreur au rendu" in problem.message
+
+
+@pytest.mark.parametrize("slug", sorted(p.name[: -len(".md.jinja")] for p in ANSWERS.glob("*.md.jinja")))
+def test_every_shipped_answer_loads_and_renders(slug: str) -> None:
+    library = load_library(ANSWERS)
+    assert slug in library.answers, [str(p) for p in library.problems]
+    rendered = Renderer(ANSWERS).render(library.answers[slug], asker="Max", server="CM France")
+    assert rendered.body.strip()
+    assert "{{" not in rendered.body and "{%" not in rendered.body
+
+
+def test_shipped_library_has_no_problems() -> None:
+    library = load_library(ANSWERS)
+    assert [str(p) for p in library.problems] == []
+    assert len(library.answers) == 15
+
+
+def test_the_seed_article_is_served_word_for_word() -> None:
+    seed = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "max-community-manager.txt"
+    if not seed.exists():
+        pytest.skip("shared/ is not beside this checkout")
+    lines = [line for line in seed.read_text(encoding="utf-8").splitlines() if line.strip()]
+    expected_words = " ".join(lines[1:-1]).split()  # minus the title line and the trailing tag line
+    answer = load_library(ANSWERS).answers["perception-du-metier"]
+    rendered = Renderer(ANSWERS).render(answer, asker="Max", server=None)
+    assert rendered.body.split() == expected_words
+    assert answer.title == lines[0].strip()

@@ -1,0 +1,122 @@
+"""The command line, run for real as ``python -m bot`` in a subprocess."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import ANSWERS, write_answer
+
+
+def test_check_passes_on_the_shipped_library(run_cli) -> None:
+    result = run_cli("check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
+    assert "15 réponse(s) valide(s)" in result.stderr
+
+
+def test_check_fails_with_path_line_messages(run_cli, answers_dir: Path) -> None:
+    write_answer(answers_dir, "bon")
+    write_answer(answers_dir, "casse", questions=("Autre ?",), extra="couleur: bleu")
+    result = run_cli("check", "--answers", str(answers_dir))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [f"{answers_dir / 'casse.md.jinja'}:5: champ inconnu « couleur » (champs permis : title, questions, keywords, lang, source, author, updated)"]
+    assert "Traceback" not in result.stderr
+
+
+def test_show_prints_the_rendered_answer(run_cli) -> None:
+    result = run_cli("show", "salaire")
+    assert result.returncode == 0, result.stderr
+    assert "{{" not in result.stdout
+    assert "indicatif" in result.stdout
+
+
+def test_show_unknown_slug_is_a_clear_error(run_cli) -> None:
+    result = run_cli("show", "recette-des-crepes")
+    assert result.returncode == 1
+    assert result.stderr.strip().endswith("aucune réponse ne porte l'identifiant « recette-des-crepes »")
+    assert "Traceback" not in result.stderr
+
+
+def test_ask_json_finds_the_reply_to_max(run_cli) -> None:
+    result = run_cli("ask", "Comment mon métier est-il perçu par mes proches ?", "--json")
+    assert result.returncode == 0, result.stderr
+    reply = json.loads(result.stdout)
+    assert reply["answer"] == "perception-du-metier"
+    assert 0 < reply["score"] <= 1
+    assert reply["candidates"][0] == {"answer": "perception-du-metier", "score": reply["score"]}
+    assert len(reply["candidates"]) <= 3
+
+
+def test_ask_prints_the_answer_text(run_cli) -> None:
+    result = run_cli("ask", "Comment mon métier est-il perçu par mes proches ?")
+    assert "Cher Max" in result.stdout
+
+
+def test_ask_out_of_scope_is_passed_on_to_the_editors(run_cli) -> None:
+    result = run_cli("ask", "Quelle est la meilleure recette de pain au levain ?", "--json")
+    assert json.loads(result.stdout)["answer"] is None
+    text = run_cli("ask", "Quelle est la meilleure recette de pain au levain ?").stdout
+    assert "équipe de rédaction" in text
+
+
+def test_hostile_input_is_just_data(run_cli) -> None:
+    for question in ("{{ 7*7 }}", "@everyone", "'; DROP TABLE questions; --", "🙂" * 50, "x" * 100_000, "   "):
+        result = run_cli("ask", question)
+        assert result.returncode == 0, (question[:20], result.stderr)
+        assert "49" not in result.stdout and "Traceback" not in result.stderr
+
+
+def test_console_answers_like_ask(run_cli) -> None:
+    result = run_cli("console", input="Comment mon métier est-il perçu par mes proches ?\nquitter\n")
+    assert result.returncode == 0, result.stderr
+    assert "Cher Max" in result.stdout
+    assert "À bientôt" in result.stdout
+
+
+def test_no_command_and_no_token_starts_the_console(run_cli) -> None:
+    result = run_cli(input="")
+    assert result.returncode == 0, result.stderr
+    assert "DISCORD_TOKEN" in result.stdout
+    assert "Bienvenue" in result.stdout
+
+
+def test_bad_setting_stops_with_one_line_and_exit_2(run_cli) -> None:
+    result = run_cli("ask", "salut", env={"MATCH_THRESHOLD": "abc"})
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == ["Réglage invalide — MATCH_THRESHOLD: un nombre entre 0 et 1 est attendu (valeur reçue : 'abc')"]
+
+
+def test_missing_answers_folder_stops_with_exit_2(run_cli, tmp_path: Path) -> None:
+    result = run_cli("check", env={"ANSWERS_DIR": str(tmp_path / "absent")})
+    assert result.returncode == 2
+    assert "ANSWERS_DIR" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_wrong_arguments_give_usage_and_exit_2(run_cli) -> None:
+    result = run_cli("ask")
+    assert result.returncode == 2
+    assert result.stderr.startswith("usage:")
+    result = run_cli("danse")
+    assert result.returncode == 2
+
+
+def test_help_everywhere(run_cli) -> None:
+    for args in ((), ("check",), ("show",), ("ask",), ("console",), ("eval",), ("run",)):
+        result = run_cli(*args, "--help")
+        assert result.returncode == 0 and result.stdout.startswith("usage:"), args
+
+
+def test_eval_prints_a_summary_line(run_cli, tmp_path: Path) -> None:
+    data = tmp_path / "mini.jsonl"
+    data.write_text(
+        json.dumps({"question": "Comment mon métier est-il perçu par mes proches ?", "expected": "perception-du-metier"}) + "\n"
+        + json.dumps({"question": "recette de la tarte tatin", "expected": None}) + "\n",
+        encoding="utf-8",
+    )
+    result = run_cli("eval", str(data), "--answers", str(ANSWERS))
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["questions"] == 2 and summary["in_scope"] == 1 and summary["out_of_scope"] == 1
+    assert summary["top1"] == 1.0 and summary["rejected"] == 1.0 and summary["accuracy"] == 1.0
+    assert not (tmp_path / "data").exists()  # eval neither reads nor writes the database
