@@ -34,3 +34,11 @@ class UnknownQuestion(BotError):
 
 class DatabaseError(BotError):
     """The database cannot be used as it is (newer than the code, corrupt, unreachable)."""
+
+
+class UnknownRecordedQuestion(UnknownQuestion):
+    """No stored question at all has this id (a vote on a question that was forgotten)."""
+
+    def __init__(self, question_id: int) -> None:
+        BotError.__init__(self, f"aucune question enregistrée n'a le numéro {question_id}")
+        self.question_id = question_id

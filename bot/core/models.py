@@ -178,3 +178,35 @@ class LearnedPhrasing:
 
     slug: str
     text: str
+
+
+@dataclass(frozen=True)
+class Stats:
+    """What ``python -m bot stats`` shows: how much the bot answers and what it misses."""
+
+    questions: int
+    answered: int
+    top_answers: tuple[tuple[str, int], ...]
+    """(slug, times given), most given first."""
+    top_unanswered: tuple[QuestionGroup, ...]
+    """Open groups, most asked first."""
+    votes: int
+    helpful: int
+    groups_by_status: tuple[tuple[ReviewStatus, int], ...] = ()
+
+    @property
+    def share_answered(self) -> float | None:
+        return self.answered / self.questions if self.questions else None
+
+    @property
+    def share_helpful(self) -> float | None:
+        return self.helpful / self.votes if self.votes else None
+
+
+@dataclass(frozen=True)
+class ForgetResult:
+    """What ``forget-user`` deleted, so the moderator can tell the member."""
+
+    questions: int
+    votes: int
+    phrasings: int
