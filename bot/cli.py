@@ -137,10 +137,9 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_show(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.core.answers import load_library
+    from bot.core.answers import Renderer, load_library
     from bot.core.errors import UnknownAnswer
     from bot.core.models import RenderedAnswer
-    from bot.core.answers import Renderer
     from bot.core.service import format_answer
 
     library = load_library(settings.answers_dir)
@@ -224,7 +223,9 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     for problem in library.problems:
         print(f"attention : {problem}", file=sys.stderr)
     try:
-        misses, summary = evaluate(args.file, Matcher(library.answers.values()), settings.match_threshold, settings.suggest_threshold)
+        misses, summary = evaluate(
+            args.file, Matcher(library.answers.values()), settings.match_threshold, settings.suggest_threshold
+        )
     except OSError as exc:
         print(f"Erreur : impossible de lire {args.file} ({exc.strerror})", file=sys.stderr)
         return 1

@@ -14,7 +14,15 @@ ROOT = Path(__file__).resolve().parents[1]
 ANSWERS = ROOT / "answers"
 
 
-def write_answer(directory: Path, slug: str, *, title: str = "Un titre", questions: tuple[str, ...] = ("Une question ?",), body: str = "Une réponse.", extra: str = "") -> Path:
+def write_answer(
+    directory: Path,
+    slug: str,
+    *,
+    title: str = "Un titre",
+    questions: tuple[str, ...] = ("Une question ?",),
+    body: str = "Une réponse.",
+    extra: str = "",
+) -> Path:
     """Write a minimal valid answer file (plus ``extra`` front matter lines)."""
     directory.mkdir(parents=True, exist_ok=True)
     lines = ["---", f"title: {title}", "questions:", *(f"  - {q}" for q in questions)]
@@ -35,9 +43,17 @@ def answers_dir(tmp_path: Path) -> Path:
 def run_cli(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run ``python -m bot`` for real, in a clean environment with its own database."""
 
-    def run(*args: str, env: dict[str, str] | None = None, input: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str, env: dict[str, str] | None = None, input: str | None = None, cwd: Path | None = None
+    ) -> subprocess.CompletedProcess[str]:
         full_env = {k: v for k, v in os.environ.items() if k not in _SETTINGS}
-        full_env.update({"ANSWERS_DIR": str(ANSWERS), "DATABASE_PATH": str(tmp_path / "data" / "bot.sqlite3"), "PYTHONPATH": str(ROOT)})
+        full_env.update(
+            {
+                "ANSWERS_DIR": str(ANSWERS),
+                "DATABASE_PATH": str(tmp_path / "data" / "bot.sqlite3"),
+                "PYTHONPATH": str(ROOT),
+            }
+        )
         full_env.update(env or {})
         return subprocess.run(
             [sys.executable, "-m", "bot", *args],
@@ -54,6 +70,14 @@ def run_cli(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
 
 
 _SETTINGS = {
-    "DISCORD_TOKEN", "GUILD_IDS", "MODERATOR_ROLE_IDS", "ANSWERS_DIR", "DATABASE_PATH", "MATCH_THRESHOLD",
-    "SUGGEST_THRESHOLD", "COOLDOWN_SECONDS", "RETENTION_DAYS", "LOG_LEVEL",
+    "DISCORD_TOKEN",
+    "GUILD_IDS",
+    "MODERATOR_ROLE_IDS",
+    "ANSWERS_DIR",
+    "DATABASE_PATH",
+    "MATCH_THRESHOLD",
+    "SUGGEST_THRESHOLD",
+    "COOLDOWN_SECONDS",
+    "RETENTION_DAYS",
+    "LOG_LEVEL",
 }

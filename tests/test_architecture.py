@@ -25,7 +25,9 @@ def imported_modules(path: Path) -> set[str]:
 @pytest.mark.parametrize("path", PURE, ids=lambda p: str(p.relative_to(BOT)))
 def test_core_and_storage_never_import_discord(path: Path) -> None:
     imports = imported_modules(path)
-    assert not {m for m in imports if m == "discord" or m.startswith("discord.") or m.startswith("bot.exts") or m == "bot.app"}
+    assert not {
+        m for m in imports if m == "discord" or m.startswith("discord.") or m.startswith("bot.exts") or m == "bot.app"
+    }
 
 
 def test_sql_lives_only_in_the_repository_and_migrations() -> None:

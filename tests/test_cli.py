@@ -20,7 +20,9 @@ def test_check_fails_with_path_line_messages(run_cli, answers_dir: Path) -> None
     write_answer(answers_dir, "casse", questions=("Autre ?",), extra="couleur: bleu")
     result = run_cli("check", "--answers", str(answers_dir))
     assert result.returncode == 1
-    assert result.stdout.splitlines() == [f"{answers_dir / 'casse.md.jinja'}:5: champ inconnu « couleur » (champs permis : title, questions, keywords, lang, source, author, updated)"]
+    assert result.stdout.splitlines() == [
+        f"{answers_dir / 'casse.md.jinja'}:5: champ inconnu « couleur » (champs permis : title, questions, keywords, lang, source, author, updated)"
+    ]
     assert "Traceback" not in result.stderr
 
 
@@ -84,7 +86,9 @@ def test_no_command_and_no_token_starts_the_console(run_cli) -> None:
 def test_bad_setting_stops_with_one_line_and_exit_2(run_cli) -> None:
     result = run_cli("ask", "salut", env={"MATCH_THRESHOLD": "abc"})
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == ["Réglage invalide — MATCH_THRESHOLD: un nombre entre 0 et 1 est attendu (valeur reçue : 'abc')"]
+    assert result.stderr.strip().splitlines() == [
+        "Réglage invalide — MATCH_THRESHOLD: un nombre entre 0 et 1 est attendu (valeur reçue : 'abc')"
+    ]
 
 
 def test_missing_answers_folder_stops_with_exit_2(run_cli, tmp_path: Path) -> None:
@@ -110,8 +114,12 @@ def test_help_everywhere(run_cli) -> None:
 def test_eval_prints_a_summary_line(run_cli, tmp_path: Path) -> None:
     data = tmp_path / "mini.jsonl"
     data.write_text(
-        json.dumps({"question": "Comment mon métier est-il perçu par mes proches ?", "expected": "perception-du-metier"}) + "\n"
-        + json.dumps({"question": "recette de la tarte tatin", "expected": None}) + "\n",
+        json.dumps(
+            {"question": "Comment mon métier est-il perçu par mes proches ?", "expected": "perception-du-metier"}
+        )
+        + "\n"
+        + json.dumps({"question": "recette de la tarte tatin", "expected": None})
+        + "\n",
         encoding="utf-8",
     )
     result = run_cli("eval", str(data), "--answers", str(ANSWERS))

@@ -52,7 +52,18 @@ def test_env_example_lists_every_setting() -> None:
     example = (Path(__file__).resolve().parents[1] / ".env.example").read_text(encoding="utf-8")
     names = {line.split("=", 1)[0] for line in example.splitlines() if line and not line.startswith("#")}
     assert names == {
-        "DISCORD_TOKEN", "GUILD_IDS", "MODERATOR_ROLE_IDS", "ANSWERS_DIR", "DATABASE_PATH", "MATCH_THRESHOLD",
-        "SUGGEST_THRESHOLD", "COOLDOWN_SECONDS", "RETENTION_DAYS", "LOG_LEVEL",
+        "DISCORD_TOKEN",
+        "GUILD_IDS",
+        "MODERATOR_ROLE_IDS",
+        "ANSWERS_DIR",
+        "DATABASE_PATH",
+        "MATCH_THRESHOLD",
+        "SUGGEST_THRESHOLD",
+        "COOLDOWN_SECONDS",
+        "RETENTION_DAYS",
+        "LOG_LEVEL",
     }
-    Settings.from_env(dict(line.split("=", 1) for line in example.splitlines() if line and not line.startswith("#")), check_answers_dir=False)
+    Settings.from_env(
+        dict(line.split("=", 1) for line in example.splitlines() if line and not line.startswith("#")),
+        check_answers_dir=False,
+    )

@@ -56,7 +56,9 @@ def answer_paths(directory: Path) -> tuple[list[Path], list[Problem]]:
         if any(part.startswith("_") or part.startswith(".") for part in relative.parts):
             continue  # partials, macros and hidden files (editor swap files, .gitkeep)
         if path.is_dir():
-            problems.append(Problem(path, 1, "dossier inattendu : les réponses sont des fichiers directement dans le dossier"))
+            problems.append(
+                Problem(path, 1, "dossier inattendu : les réponses sont des fichiers directement dans le dossier")
+            )
         elif path.parent != directory or not path.name.endswith(SUFFIX):
             problems.append(Problem(path, 1, f"fichier inattendu : une réponse s'appelle <slug>{SUFFIX}"))
         else:
@@ -107,7 +109,9 @@ class _AnswerLoader(jinja2.BaseLoader):
             raise jinja2.TemplateNotFound(template)
         text = path.read_text(encoding="utf-8")
         mtime = path.stat().st_mtime
-        if path.name.endswith(SUFFIX) and not any(p.startswith("_") for p in path.relative_to(self.directory.resolve()).parts):
+        if path.name.endswith(SUFFIX) and not any(
+            p.startswith("_") for p in path.relative_to(self.directory.resolve()).parts
+        ):
             _, body, body_line = split_front_matter(text)
             text = "\n" * (body_line - 1) + body
         return text, str(path), lambda: path.is_file() and path.stat().st_mtime == mtime
@@ -153,10 +157,23 @@ def load_answer(path: Path, renderer: Renderer, *, today: dt.date | None = None)
     slug = path.name[: -len(SUFFIX)]
     problems: list[Problem] = []
     if not SLUG_RE.match(slug):
-        problems.append(Problem(path, 1, f"nom de fichier invalide : « {slug} » doit n'avoir que des minuscules sans accent, des chiffres et des tirets"))
+        problems.append(
+            Problem(
+                path,
+                1,
+                f"nom de fichier invalide : « {slug} » doit n'avoir que des minuscules sans accent, des chiffres et des tirets",
+            )
+        )
     front, body, body_line = split_front_matter(text)
     if front is None:
-        return None, [*problems, Problem(path, 1, "en-tête manquant : le fichier doit commencer par une ligne --- puis l'en-tête YAML et une autre ligne ---")]
+        return None, [
+            *problems,
+            Problem(
+                path,
+                1,
+                "en-tête manquant : le fichier doit commencer par une ligne --- puis l'en-tête YAML et une autre ligne ---",
+            ),
+        ]
     try:
         meta = yaml.safe_load(front)
     except yaml.YAMLError as exc:
@@ -165,7 +182,10 @@ def load_answer(path: Path, renderer: Renderer, *, today: dt.date | None = None)
         reason = getattr(exc, "problem", None) or str(exc)
         return None, [*problems, Problem(path, line, f"en-tête YAML invalide : {reason}")]
     if not isinstance(meta, dict):
-        return None, [*problems, Problem(path, 2, "en-tête invalide : une liste de champs « nom: valeur » est attendue")]
+        return None, [
+            *problems,
+            Problem(path, 2, "en-tête invalide : une liste de champs « nom: valeur » est attendue"),
+        ]
 
     fields, field_problems = _validate_fields(path, front, meta)
     problems.extend(field_problems)
@@ -185,7 +205,9 @@ def _validate_fields(path: Path, front: str, meta: dict[Any, Any]) -> tuple[dict
 
     for key in meta:
         if key not in REQUIRED_FIELDS and key not in OPTIONAL_FIELDS:
-            problem(str(key), f"champ inconnu « {key} » (champs permis : {', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)})")
+            problem(
+                str(key), f"champ inconnu « {key} » (champs permis : {', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)})"
+            )
     for key in REQUIRED_FIELDS:
         if key not in meta or meta[key] in (None, "", []):
             problems.append(Problem(path, 1, f"champ obligatoire manquant : « {key} »"))
@@ -261,7 +283,7 @@ def _check_render(answer: Answer, renderer: Renderer, today: dt.date | None) -> 
             rendered = renderer.render(answer, asker="Max", server=server, today=today)
         except jinja2.TemplateError as exc:
             return [Problem(answer.path, _error_line(exc, answer), f"erreur au rendu : {_describe(exc)}")]
-        except Exception as exc:  # noqa: BLE001 - a template can raise anything; report, do not crash
+        except Exception as exc:
             return [Problem(answer.path, _error_line(exc, answer), f"erreur au rendu : {type(exc).__name__}: {exc}")]
         problems = size_problems(answer, rendered.body)
         if problems:
@@ -276,10 +298,22 @@ def size_problems(answer: Answer, body: str) -> list[Problem]:
     line = answer.body_line
     for paragraph in re.split(r"(\n\s*\n)", body):
         if len(paragraph) > PARAGRAPH_LIMIT:
-            problems.append(Problem(answer.path, line, f"paragraphe trop long pour Discord : {len(paragraph)} caractères après rendu (max {PARAGRAPH_LIMIT}) ; ajoute une ligne vide pour le couper"))
+            problems.append(
+                Problem(
+                    answer.path,
+                    line,
+                    f"paragraphe trop long pour Discord : {len(paragraph)} caractères après rendu (max {PARAGRAPH_LIMIT}) ; ajoute une ligne vide pour le couper",
+                )
+            )
         line += paragraph.count("\n")
     if len(body) > ANSWER_LIMIT:
-        problems.append(Problem(answer.path, answer.body_line, f"réponse trop longue pour Discord : {len(body)} caractères après rendu (max {ANSWER_LIMIT}) ; coupe-la en deux réponses"))
+        problems.append(
+            Problem(
+                answer.path,
+                answer.body_line,
+                f"réponse trop longue pour Discord : {len(body)} caractères après rendu (max {ANSWER_LIMIT}) ; coupe-la en deux réponses",
+            )
+        )
     return problems
 
 
@@ -311,7 +345,13 @@ def _duplicate_questions(answers: Iterable[Answer]) -> list[Problem]:
             other = seen.get(key)
             if other is not None and other.slug != answer.slug:
                 front, _, _ = split_front_matter(answer.path.read_text(encoding="utf-8"))
-                problems.append(Problem(answer.path, _question_line(front or "", question), f"question déjà présente dans « {other.slug} » : « {question} »"))
+                problems.append(
+                    Problem(
+                        answer.path,
+                        _question_line(front or "", question),
+                        f"question déjà présente dans « {other.slug} » : « {question} »",
+                    )
+                )
             seen.setdefault(key, answer)
     return problems
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-
 import aiosqlite
 
 from bot.config import Settings
@@ -44,7 +43,9 @@ SMALLTALK_REPLIES = {
     "help": "Pose-moi une question sur le métier de community manager, comme tu la poserais à une collègue : « combien gagne un CM ? », « comment gérer un troll ? »…",
 }
 DEFAULT_SMALLTALK = "Je suis là pour parler du métier de community manager 🙂 Pose-moi ta question !"
-EMPTY_REPLY = "Ta question est vide 🙂 Écris-la après la commande, par exemple : « combien gagne un community manager ? »"
+EMPTY_REPLY = (
+    "Ta question est vide 🙂 Écris-la après la commande, par exemple : « combien gagne un community manager ? »"
+)
 UNANSWERED_REPLY = (
     "Je n'ai pas encore de réponse à cette question… mais elle n'est pas perdue : "
     "je la transmets à l'équipe de rédaction, qui s'en occupe. Merci de l'avoir posée ! 🙏"
@@ -140,7 +141,9 @@ class Service:
                 score=score,
                 candidates=candidates,
             )
-        return Reply(ReplyKind.UNANSWERED, UNANSWERED_REPLY, question_id=question_id, score=score, candidates=candidates)
+        return Reply(
+            ReplyKind.UNANSWERED, UNANSWERED_REPLY, question_id=question_id, score=score, candidates=candidates
+        )
 
     def show(self, slug: str, asker: Asker) -> Reply:
         """Show one answer directly, by its slug (``/answer``, ``show``, a "did you mean" click)."""
@@ -176,7 +179,12 @@ class Service:
         broken_paths = {problem.path for problem in fresh.problems}
         for slug, previous in self.library.answers.items():
             still_there = previous.path.exists()
-            if slug not in fresh.answers and still_there and previous.path in broken_paths and previous.path not in fresh_paths:
+            if (
+                slug not in fresh.answers
+                and still_there
+                and previous.path in broken_paths
+                and previous.path not in fresh_paths
+            ):
                 fresh.answers[slug] = previous
         if fresh.answers.keys() != self.library.answers.keys() or any(
             fresh.answers[slug] != self.library.answers.get(slug) for slug in fresh.answers
@@ -216,5 +224,3 @@ def format_answer(answer: RenderedAnswer) -> str:
     if footer:
         parts.append("— " + " · ".join(footer))
     return "\n\n".join(parts)
-
-

@@ -35,7 +35,9 @@ def test_a_valid_answer_loads_with_every_field(answers_dir: Path) -> None:
 
 def test_unknown_field_is_reported_on_its_line(answers_dir: Path) -> None:
     path = write_answer(answers_dir, "a", extra="categorie: salaires")
-    assert problems_of(answers_dir) == [f"{path}:5: champ inconnu « categorie » (champs permis : title, questions, keywords, lang, source, author, updated)"]
+    assert problems_of(answers_dir) == [
+        f"{path}:5: champ inconnu « categorie » (champs permis : title, questions, keywords, lang, source, author, updated)"
+    ]
 
 
 def test_missing_title_is_reported(answers_dir: Path) -> None:
@@ -106,7 +108,11 @@ def test_a_broken_file_does_not_stop_the_others(answers_dir: Path) -> None:
 def test_render_uses_partials_and_variables(answers_dir: Path) -> None:
     (answers_dir / "_partials").mkdir(parents=True)
     (answers_dir / "_partials" / "signature.md.jinja").write_text("— La rédaction", encoding="utf-8")
-    write_answer(answers_dir, "a", body='Salut {{ asker }} !{% if server %} Bienvenue sur {{ server }}.{% endif %}\n\n{% include "_partials/signature.md.jinja" %}')
+    write_answer(
+        answers_dir,
+        "a",
+        body='Salut {{ asker }} !{% if server %} Bienvenue sur {{ server }}.{% endif %}\n\n{% include "_partials/signature.md.jinja" %}',
+    )
     library = load_library(answers_dir)
     answer = library.answers["a"]
     rendered = Renderer(answers_dir).render(answer, asker="Max", server="CM France")

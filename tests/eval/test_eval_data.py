@@ -34,6 +34,10 @@ def test_eval_lines_are_valid_and_never_copy_a_front_matter_question(name: str) 
 
 def test_report_half_is_not_the_tune_half() -> None:
     def questions(name: str) -> set[str]:
-        return {json.loads(line)["question"] for line in (EVAL / name).read_text(encoding="utf-8").splitlines() if line.strip()}
+        return {
+            json.loads(line)["question"]
+            for line in (EVAL / name).read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        }
 
     assert not questions("dev_tune.jsonl") & questions("dev_report.jsonl")
