@@ -116,7 +116,7 @@ async def test_a_failing_migration_is_rolled_back_entirely(tmp_path: Path) -> No
     path = tmp_path / "bot.sqlite3"
     connection = await connect(path)
     try:
-        with pytest.raises(DatabaseError, match="0002_broken.sql"):
+        with pytest.raises(DatabaseError, match=r"0002_broken\.sql"):
             await apply_migrations(connection, load_migrations(folder))
         assert await user_version(connection) == 1
     finally:
@@ -131,12 +131,12 @@ async def test_a_failing_migration_is_rolled_back_entirely(tmp_path: Path) -> No
 def test_a_gap_in_migration_numbers_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "0001_a.sql").write_text("CREATE TABLE a (x);", encoding="utf-8")
     (tmp_path / "0003_c.sql").write_text("CREATE TABLE c (x);", encoding="utf-8")
-    with pytest.raises(DatabaseError, match="0003_c.sql"):
+    with pytest.raises(DatabaseError, match=r"0003_c\.sql"):
         load_migrations(tmp_path)
 
 
 async def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
     path.write_bytes(b"this is not sqlite, just some text that is long enough to be a header" * 20)
-    with pytest.raises(DatabaseError, match="bot.sqlite3"):
+    with pytest.raises(DatabaseError, match=r"bot\.sqlite3"):
         await open_database(path)
