@@ -1,0 +1,191 @@
+"""The review desk: what happens to the questions the bot could not answer.
+
+Unanswered questions are the editors' to-do list. The desk files each one in a group of
+similar open questions (so seven people asking the same thing make one row, "asked 7
+times"), lets a moderator resolve a group with an answer — which teaches the matcher at
+once, and after every restart through ``learned()`` — or dismiss it with a reason, and
+handles the privacy chores (forgetting a member, purging old questions).
+
+Review ids are always GROUP ids: a moderator acts on a group, not on one message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import datetime as dt
+import io
+import logging
+from collections.abc import Callable
+from typing import Protocol
+
+from bot.core.errors import UnknownAnswer, UnknownQuestion
+from bot.core.models import Asker, ForgetResult, QuestionGroup, QuestionRecord, ReviewStatus, Stats
+from bot.core.text import normalise
+from bot.storage.repository import Repository
+
+log = logging.getLogger(__name__)
+
+SIMILARITY_THRESHOLD = 0.8
+"""Two unanswered questions at least this similar (matcher's similarity) share a group."""
+NEAR_DUPLICATE_WINDOW = 200
+"""How many recently asked open groups a new question is compared with: bounded work per
+question, and a question asked again months later simply starts a fresh group."""
+MAX_COMPARED_CHARS = 1000
+"""Only the start of a very long message takes part in near-duplicate comparison."""
+CSV_HEADER = ("groupe", "statut", "question", "nombre", "premiere_fois", "derniere_fois", "reponse", "raison")
+
+
+class SupportsReview(Protocol):
+    """The part of ``bot.core.matching.Matcher`` the desk relies on."""
+
+    @property
+    def slugs(self) -> frozenset[str]: ...
+
+    def similarity(self, a: str, b: str) -> float: ...
+
+    def add_phrasing(self, slug: str, text: str) -> None: ...
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class ReviewDesk:
+    """Records questions, groups the unanswered ones and closes the loop with the matcher.
+
+    ``matcher`` is a public attribute: the service swaps in a fresh matcher when the
+    answers are reloaded.
+    """
+
+    def __init__(
+        self,
+        repository: Repository,
+        matcher: SupportsReview,
+        *,
+        clock: Callable[[], dt.datetime] = utc_now,
+    ) -> None:
+        self.repository = repository
+        self.matcher = matcher
+        self._clock = clock
+        # Finding a group and joining it must not interleave, or two copies of a new
+        # question asked at the same moment would start two groups.
+        self._grouping = asyncio.Lock()
+
+    async def record(self, asker: Asker, text: str, answer_slug: str | None, score: float) -> int:
+        """Store a question verbatim (committed when this returns); return its id."""
+        if answer_slug is not None:
+            question_id, _ = await self.repository.add_question(asker, text, answer_slug, score, self._clock())
+            return question_id
+        key = normalise(text)
+        async with self._grouping:
+            group_id = await self._find_group(text, key)
+            question_id, group_id = await self.repository.add_question(
+                asker, text, None, score, self._clock(), grouping_key=key, group_id=group_id
+            )
+        log.info("Question sans réponse n°%d enregistrée (groupe %s)", question_id, group_id)
+        return question_id
+
+    async def _find_group(self, text: str, key: str) -> int | None:
+        group_id = await self.repository.open_group_with_key(key)
+        if group_id is not None or not key:
+            return group_id
+        best_score, best_id = 0.0, None
+        sample = text[:MAX_COMPARED_CHARS]
+        for group in await self.repository.groups(
+            ReviewStatus.OPEN, limit=NEAR_DUPLICATE_WINDOW, most_recent_first=True
+        ):
+            try:
+                score = self.matcher.similarity(sample, group.representative[:MAX_COMPARED_CHARS])
+            except Exception:
+                # Grouping is a convenience; storing the question is not. Never lose it.
+                log.exception("Échec du calcul de similarité ; la question ouvre un nouveau groupe")
+                return None
+            if score > best_score:
+                best_score, best_id = score, group.id
+        return best_id if best_score >= SIMILARITY_THRESHOLD else None
+
+    async def vote(self, question_id: int, user_id: int, helpful: bool) -> None:
+        """Record (or change) a member's helpful / not helpful vote on an answer."""
+        await self.repository.vote(question_id, user_id, helpful, self._clock())
+
+    async def list(
+        self, status: ReviewStatus = ReviewStatus.OPEN, limit: int = 20, offset: int = 0
+    ) -> list[QuestionGroup]:
+        """Groups in this status, most asked first."""
+        return await self.repository.groups(status, limit=max(limit, 0), offset=max(offset, 0))
+
+    async def show(self, group_id: int) -> tuple[QuestionGroup, list[QuestionRecord]]:
+        group = await self.repository.group(group_id)
+        if group is None:
+            raise UnknownQuestion(group_id)
+        return group, await self.repository.group_questions(group_id)
+
+    async def resolve(self, group_id: int, slug: str, by: str) -> QuestionGroup:
+        """Attach a group to an answer: every question in it becomes a learned phrasing,
+        and the live matcher learns them now, not at the next restart."""
+        if slug not in self.matcher.slugs:
+            raise UnknownAnswer(slug)
+        phrasings = await self.repository.resolve_group(group_id, slug, by, self._clock())
+        seen = set()
+        for phrasing in phrasings:
+            if phrasing.text not in seen:
+                seen.add(phrasing.text)
+                self.matcher.add_phrasing(phrasing.slug, phrasing.text)
+        log.info("Groupe %d résolu par %s avec « %s » (%d formulations apprises)", group_id, by, slug, len(seen))
+        return await self._group(group_id)
+
+    async def dismiss(self, group_id: int, reason: str | None, by: str) -> QuestionGroup:
+        """Close a group without an answer; its questions stay for the record."""
+        reason = reason.strip() if reason and reason.strip() else None
+        await self.repository.dismiss_group(group_id, reason, by, self._clock())
+        log.info("Groupe %d écarté par %s", group_id, by)
+        return await self._group(group_id)
+
+    async def _group(self, group_id: int) -> QuestionGroup:
+        group = await self.repository.group(group_id)
+        if group is None:
+            raise UnknownQuestion(group_id)
+        return group
+
+    async def export_csv(self) -> str:
+        """Every group, one row each, with its count and first/last dates (UTC, ISO 8601)."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(CSV_HEADER)
+        for group in await self.repository.groups(None):
+            writer.writerow(
+                (
+                    group.id,
+                    group.status.value,
+                    group.representative,
+                    group.count,
+                    group.first_asked.isoformat(timespec="seconds"),
+                    group.last_asked.isoformat(timespec="seconds"),
+                    group.resolved_slug or "",
+                    group.reason or "",
+                )
+            )
+        return buffer.getvalue()
+
+    async def stats(self) -> Stats:
+        return await self.repository.stats()
+
+    async def forget_user(self, user_id: int) -> ForgetResult:
+        """Erase a member: their questions, their votes, the phrasings learned only from them.
+
+        A matcher already running keeps what it learned until the next restart.
+        """
+        result = await self.repository.forget_user(user_id)
+        log.info("Membre %d oublié : %s", user_id, result)
+        return result
+
+    async def purge(self, retention_days: int) -> int:
+        """Delete closed questions older than ``retention_days`` (0 keeps everything)."""
+        if retention_days <= 0:
+            return 0
+        return await self.repository.purge(self._clock() - dt.timedelta(days=retention_days))
+
+    async def learned(self) -> list[tuple[str, str]]:
+        """(slug, phrasing) pairs to teach a fresh matcher at start."""
+        return [(phrasing.slug, phrasing.text) for phrasing in await self.repository.learned()]
