@@ -1,0 +1,364 @@
+"""Match a member's question to an answer, with a confidence that means the same everywhere.
+
+How it works, and why:
+
+* Every answer is indexed by stemmed words (``bot.core.text``) in an inverted index:
+  a query only touches the postings of its own words, so the cost grows with the
+  number of answers that share a word with the question, not with the library size.
+* Fields are weighted: a word from the title, an alternate question, a keyword or a
+  phrasing learned from moderators counts fully; a word only found in the body counts
+  less (bodies are long and talk about many things).
+* Words are weighted by how rare they are in the library (IDF), and a word the library
+  has never seen counts as informative: "salaire d'un boulanger" shares "salaire" with
+  an answer, but "boulanger" is unexplained, so the match is weak.
+* Typos are tolerated through a deletion neighbourhood of the vocabulary (one edit,
+  two for long words), English words get a second chance through an English stemmer.
+* The confidence is a logistic function of a few features that do not depend on the
+  library's size or wording (the share of the question's information the answer
+  explains, the best single phrasing's similarity, the margin to the runner-up, the
+  amount of evidence). Its coefficients were fitted on ``tests/eval/dev_tune.jsonl``
+  only, so one threshold works on an unseen library.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from bot.core.models import Answer, Candidate, MatchResult
+from bot.core.smalltalk import classify
+from bot.core.text import analyse, english_stem, normalise
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MATCH_THRESHOLD = 0.5
+"""Answer when the best confidence reaches this (chosen on the tune half)."""
+DEFAULT_SUGGEST_THRESHOLD = 0.3
+"""Offer "did you mean…?" between this and ``DEFAULT_MATCH_THRESHOLD``."""
+
+MAX_QUERY_WORDS = 80
+"""Only the first words of a very long message are matched: enough to know its topic."""
+
+# Field weights: how much a word counts when found in that field of an answer.
+W_PHRASING = 1.0  # title, alternate questions, learned phrasings
+W_KEYWORD = 0.9
+W_BODY_BASE = 0.25
+W_BODY_PER_USE = 0.1
+W_BODY_MAX = 0.55
+
+UNKNOWN_WEIGHT = 0.6
+"""Weight of a word the library has never seen (relative to a word found in one answer)."""
+ENGLISH_PENALTY = 0.85
+TYPO_PENALTY = 0.8
+RANK_PHRASING = 0.5
+"""How much the best single phrasing counts next to whole-answer coverage for ranking."""
+TOP_K = 10
+"""Answers rescored precisely (phrasings, margin) after the inverted-index pass."""
+
+# Logistic confidence: intercept and weights of (coverage, phrasing, margin, evidence).
+COEFFICIENTS = (-6.0, 6.0, 3.0, 3.0, 2.0)
+
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+
+
+@dataclass
+class _Entry:
+    """One answer in the index: its phrasings as term sets, for the precise rescoring."""
+
+    slug: str
+    units: list[frozenset[str]] = field(default_factory=list)
+
+
+@dataclass
+class _Query:
+    """A question after analysis: matched terms with their weight and match quality."""
+
+    terms: dict[str, float]  # indexed term -> quality (1.0 exact, lower for typo/English)
+    unknown: float  # total weight of words the library does not know
+    weights: dict[str, float]  # indexed term -> query weight (IDF)
+
+    @property
+    def mass(self) -> float:
+        return sum(self.weights.values()) + self.unknown
+
+
+class Matcher:
+    """Matches questions against an answer library; cheap to query, cheap to extend."""
+
+    def __init__(self, answers: Iterable[Answer], learned: Iterable[tuple[str, str]] = ()) -> None:
+        self._entries: list[_Entry] = []
+        self._by_slug: dict[str, int] = {}
+        self._postings: dict[str, dict[int, float]] = {}
+        self._surface: dict[str, str] = {}  # folded word -> its stem
+        self._english: dict[str, str] = {}  # English stem of a known word -> its French stem
+        self._deletes: dict[str, set[str]] = {}  # word with one letter deleted -> known words
+        self._fuzzy_cache: dict[str, tuple[str, float] | None] = {}
+        for answer in answers:
+            self._add_answer(answer)
+        for slug, text in learned:
+            self.add_phrasing(slug, text)
+
+    # --- building --------------------------------------------------------------------
+
+    @property
+    def slugs(self) -> frozenset[str]:
+        return frozenset(self._by_slug)
+
+    def _add_answer(self, answer: Answer) -> None:
+        if answer.slug in self._by_slug:
+            log.warning("réponse en double ignorée par le matcher : %s", answer.slug)
+            return
+        index = len(self._entries)
+        entry = _Entry(answer.slug)
+        self._entries.append(entry)
+        self._by_slug[answer.slug] = index
+        weights: dict[str, float] = {}
+        for phrasing in (answer.title, *answer.questions):
+            unit = self._learn_words(phrasing)
+            if unit:
+                entry.units.append(unit)
+                for term in unit:
+                    weights[term] = W_PHRASING
+        for keyword in answer.keywords:
+            unit = self._learn_words(keyword)
+            if unit:
+                entry.units.append(unit)
+                for term in unit:
+                    weights[term] = max(weights.get(term, 0.0), W_KEYWORD)
+        counts: dict[str, int] = {}
+        for word, term in analyse(_JINJA.sub(" ", answer.body)):
+            self._remember(word, term)
+            counts[term] = counts.get(term, 0) + 1
+        for term, count in counts.items():
+            body = min(W_BODY_MAX, W_BODY_BASE + W_BODY_PER_USE * count)
+            weights[term] = max(weights.get(term, 0.0), body)
+        for term, weight in weights.items():
+            self._postings.setdefault(term, {})[index] = weight
+
+    def _learn_words(self, text: str) -> frozenset[str]:
+        pairs = analyse(text)
+        for word, term in pairs:
+            self._remember(word, term)
+        return frozenset(term for _, term in pairs)
+
+    def _remember(self, word: str, term: str) -> None:
+        if word in self._surface:
+            return
+        self._surface[word] = term
+        self._english.setdefault(english_stem(word), term)
+        if len(word) >= 4 and not any(ch.isdigit() for ch in word):
+            for key in _deletions(word):
+                self._deletes.setdefault(key, set()).add(word)
+        self._fuzzy_cache.clear()
+
+    def add_phrasing(self, slug: str, text: str) -> None:
+        """Teach a new phrasing for an answer; it counts like a front-matter question at once."""
+        index = self._by_slug.get(slug)
+        if index is None:
+            log.warning("phrasing pour une réponse inconnue ignorée : %s", slug)
+            return
+        unit = self._learn_words(text)
+        if not unit:
+            return
+        self._entries[index].units.append(unit)
+        for term in unit:
+            postings = self._postings.setdefault(term, {})
+            postings[index] = max(postings.get(index, 0.0), W_PHRASING)
+
+    # --- querying --------------------------------------------------------------------
+
+    def _idf(self, term: str) -> float:
+        """IDF scaled to [0, 1]: 1 for a word no answer has, near 0 for a word all have."""
+        n = len(self._entries)
+        df = len(self._postings.get(term, ()))
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5)) / math.log(1.0 + (n + 0.5) / 0.5)
+
+    def _resolve(self, word: str, term: str) -> tuple[str, float] | None:
+        """The indexed term a query word stands for, with a quality factor, or None."""
+        if term in self._postings:
+            return term, 1.0
+        english = self._english.get(english_stem(word))
+        if english is not None and english in self._postings:
+            return english, ENGLISH_PENALTY
+        if len(word) < 4 or any(ch.isdigit() for ch in word):
+            return None
+        if word in self._fuzzy_cache:
+            return self._fuzzy_cache[word]
+        found = self._closest(word)
+        result = (self._surface[found], TYPO_PENALTY) if found is not None else None
+        self._fuzzy_cache[word] = result
+        return result
+
+    def _closest(self, word: str) -> str | None:
+        limit = 2 if len(word) >= 8 else 1
+        candidates: set[str] = set()
+        for key in (word, *_deletions(word)):
+            candidates |= self._deletes.get(key, set())
+        best: tuple[int, int, str] | None = None
+        for candidate in candidates:
+            distance = _osa(word, candidate, limit)
+            if distance > limit:
+                continue
+            df = len(self._postings.get(self._surface[candidate], ()))
+            key = (distance, -df, candidate)
+            if best is None or key < best:
+                best = key
+        return best[2] if best else None
+
+    def _analyse(self, question: str) -> _Query:
+        terms: dict[str, float] = {}
+        unknown: set[str] = set()
+        for word, term in analyse(question)[:MAX_QUERY_WORDS]:
+            resolved = self._resolve(word, term)
+            if resolved is None:
+                if not any(ch.isdigit() for ch in word):
+                    unknown.add(term)
+                continue
+            target, quality = resolved
+            terms[target] = max(terms.get(target, 0.0), quality)
+        unknown -= terms.keys()
+        weights = {t: self._idf(t) for t in terms}
+        return _Query(terms, UNKNOWN_WEIGHT * len(unknown), weights)
+
+    def _scores(self, query: _Query) -> dict[int, float]:
+        """Weighted coverage accumulators: only the postings of the query's terms."""
+        acc: dict[int, float] = {}
+        for term, quality in query.terms.items():
+            weight = query.weights[term] * quality
+            if weight <= 0.0:
+                continue
+            for index, field_weight in self._postings[term].items():
+                acc[index] = acc.get(index, 0.0) + weight * field_weight
+        return acc
+
+    def _phrasing(self, query: _Query, index: int) -> float:
+        """Best cosine between the question and one phrasing of an answer (IDF weighted)."""
+        q_norm = math.sqrt(sum(w * w for w in query.weights.values()) + UNKNOWN_WEIGHT * query.unknown)
+        if q_norm == 0.0:
+            return 0.0
+        best = 0.0
+        for unit in self._entries[index].units:
+            dot = 0.0
+            u_norm = 0.0
+            for term in unit:
+                idf = self._idf(term)
+                u_norm += idf * idf
+                quality = query.terms.get(term)
+                if quality is not None:
+                    dot += query.weights[term] * idf * quality
+            if dot > 0.0 and u_norm > 0.0:
+                best = max(best, dot / (q_norm * math.sqrt(u_norm)))
+        return min(1.0, best)
+
+    def features(self, question: str, limit: int = TOP_K) -> list[tuple[str, tuple[float, ...]]]:
+        """(slug, features) of the best answers by coverage; for fitting and debugging."""
+        query = self._analyse(question)
+        mass = query.mass
+        if mass <= 0.0:
+            return []
+        acc = self._scores(query)
+        top = heapq.nlargest(max(limit, 2), acc.items(), key=lambda item: item[1])
+        if not top:
+            return []
+        rescored = []
+        for index, score in top:
+            coverage = score / mass
+            phrasing = self._phrasing(query, index)
+            rescored.append((coverage + RANK_PHRASING * phrasing, index, coverage, phrasing, score))
+        rescored.sort(key=lambda item: (-item[0], item[1]))
+        first = rescored[0][0]
+        second = rescored[1][0] if len(rescored) > 1 else 0.0
+        out = []
+        for rank, (rank_score, index, coverage, phrasing, score) in enumerate(rescored[:limit]):
+            margin = rank_score - (second if rank == 0 else first)
+            evidence = 1.0 - math.exp(-score)
+            out.append((self._entries[index].slug, (coverage, phrasing, margin, evidence)))
+        return out
+
+    def match(self, question: str, limit: int = 3) -> MatchResult:
+        """Up to ``limit`` candidates, best first, with calibrated scores; never raises."""
+        try:
+            smalltalk = classify(question)
+            scored = [(slug, _confidence(f)) for slug, f in self.features(question)]
+            candidates = tuple(Candidate(slug, round(score, 4)) for slug, score in scored[: max(0, limit)])
+            return MatchResult(candidates=candidates, smalltalk=smalltalk)
+        except Exception:  # a member's message must never crash the bot
+            log.exception("le matching a échoué pour %r", question[:200] if isinstance(question, str) else question)
+            return MatchResult()
+
+    def similarity(self, a: str, b: str) -> float:
+        """How alike two questions are, in [0, 1]: for grouping unanswered questions."""
+        try:
+            ta, tb = set(_plain_terms(a)), set(_plain_terms(b))
+            if ta and tb:
+                weight = {t: (self._idf(t) if t in self._postings else 1.0) for t in ta | tb}
+                dot = sum(weight[t] ** 2 for t in ta & tb)
+                norm = math.sqrt(sum(weight[t] ** 2 for t in ta) * sum(weight[t] ** 2 for t in tb))
+                words = dot / norm if norm else 0.0
+                return max(0.0, min(1.0, 0.75 * words + 0.25 * _trigram_dice(normalise(a), normalise(b))))
+            return max(0.0, min(1.0, _trigram_dice(normalise(a), normalise(b))))
+        except Exception:
+            log.exception("similarité impossible")
+            return 0.0
+
+
+def decide(result: MatchResult, threshold: float, suggest_threshold: float) -> str:
+    """What to do with a match: "answer", "suggest", "none" or "smalltalk"."""
+    if result.smalltalk is not None:
+        return "smalltalk"
+    score = result.score
+    if result.best is not None and score >= threshold:
+        return "answer"
+    if result.best is not None and score >= suggest_threshold:
+        return "suggest"
+    return "none"
+
+
+def _confidence(features: tuple[float, ...]) -> float:
+    z = COEFFICIENTS[0] + sum(c * f for c, f in zip(COEFFICIENTS[1:], features, strict=True))
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+
+def _plain_terms(text: str) -> list[str]:
+    return [term for _, term in analyse(text)]
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _osa(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (Damerau with adjacent swaps), capped at limit+1."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                value = min(value, previous2[j - 2] + 1)
+            current[j] = value
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _trigram_dice(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    ga = {a[i : i + 3] for i in range(max(1, len(a) - 2))}
+    gb = {b[i : i + 3] for i in range(max(1, len(b) - 2))}
+    if not ga or not gb:
+        return 0.0
+    return 2.0 * len(ga & gb) / (len(ga) + len(gb))
+
+
+__all__ = ["DEFAULT_MATCH_THRESHOLD", "DEFAULT_SUGGEST_THRESHOLD", "Matcher", "decide"]

@@ -1,0 +1,97 @@
+"""Recognise chit-chat ("merci", "salut", "t'es un robot ?") so it is not treated as a question.
+
+Small talk gets a short friendly reply and is never queued for the editors: a "merci"
+after every answer would otherwise drown the real unanswered questions. A message is
+small talk only when *all* of it is chit-chat: "salut, comment devenir CM ?" is a question.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.text import normalise
+
+# Each kind lists whole phrases (normalised: no accents, lowercase). Order matters: the
+# first kind whose phrases cover the message wins.
+_PHRASES: dict[str, tuple[str, ...]] = {
+    "thanks": (
+        "merci", "merci beaucoup", "merci bien", "mille mercis", "merci mille fois", "merci infiniment", "mercii",
+        "merciii", "thanks", "thank you", "thank u", "thx", "ty", "cimer", "bien vu", "top", "super", "genial",
+        "parfait", "nickel", "au top", "trop bien", "c'est gentil", "c est gentil", "ca m'aide", "ca m aide",
+        "tu geres", "tu gere", "great", "awesome", "perfect", "cool", "merci a toi", "merci a vous", "thanks a lot",
+        "many thanks", "top merci", "ok merci", "d'accord merci", "ca marche", "ca roule", "nice",
+    ),
+    "greeting": (
+        "salut", "bonjour", "bonsoir", "coucou", "hello", "hey", "hi", "yo", "slt", "bjr", "cc", "wesh", "hola",
+        "salut a tous", "bonjour a tous", "bonjour a toutes", "bonjour tout le monde", "salut tout le monde",
+        "hello everyone", "hi everyone", "hey there", "good morning", "good evening", "re", "rebonjour", "bonjour bonjour",
+        "ca va", "comment ca va", "comment vas tu", "tu vas bien", "vous allez bien", "how are you", "quoi de neuf",
+        "sa va", "cv", "ca va et toi", "la forme",
+    ),
+    "bye": (
+        "au revoir", "bye", "bye bye", "a plus", "a+", "a plus tard", "a bientot", "a demain", "bonne nuit",
+        "bonne soiree", "bonne journee", "bon week end", "ciao", "tchao", "see you", "see ya", "good night",
+        "goodbye", "salut a plus", "bonne fin de journee", "a la prochaine",
+    ),
+    "bot": (
+        "t'es un robot", "tu es un robot", "t es un robot", "es tu un robot", "t'es un bot", "tu es un bot",
+        "t es un bot", "es tu un bot", "t'es qui", "tu es qui", "t es qui", "qui es tu", "c'est quoi ton nom",
+        "comment tu t'appelles", "comment tu t appelles", "tu sers a quoi", "tu fais quoi", "que sais tu faire",
+        "tu sais faire quoi", "are you a bot", "are you a robot", "are you human", "who are you", "what are you",
+        "what can you do", "t'es humain", "tu es humain", "es tu humain", "t es humain", "t'es une ia",
+        "tu es une ia", "t es une ia", "es tu une ia", "t'es chatgpt", "tu es chatgpt", "t'es vivant", "bot",
+        "robot", "t'es qui toi", "c'est qui",
+    ),
+    "laugh": ("mdr", "lol", "ptdr", "xd", "haha", "hahaha", "hihi", "jpp", "lmao", "rofl", "mdrr", "mdrrr"),
+    "agree": ("ok", "okay", "oki", "d'accord", "dac", "ouais", "oui", "yes", "yep", "ah ok", "ah d'accord", "je vois", "entendu", "compris"),
+}
+
+_FILLERS = {"a", "toi", "vous", "le", "bot", "!", "et", "encore", "beaucoup", "bien", "ah", "oh", "bah", "ben", "alors", "hein", "bro", "frere", "l'ami"}
+_REPEATS = re.compile(r"(.)\1{2,}")
+
+
+def _index() -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for kind, phrases in _PHRASES.items():
+        for phrase in phrases:
+            lookup.setdefault(phrase, kind)
+    return lookup
+
+
+_LOOKUP = _index()
+_LONGEST = max(len(p.split()) for p in _LOOKUP)
+
+
+def classify(text: str) -> str | None:
+    """The kind of small talk ("greeting", "thanks", "bot", "bye", "laugh", "agree"), or None.
+
+    The message is cut into known chit-chat phrases (longest first); if any word is left
+    that is neither a phrase nor a filler, it is a real message and this returns None.
+    When a message mixes kinds ("salut, merci !"), the most meaningful one wins: a
+    question about the bot, then thanks, goodbye, greeting, agreement, laughter.
+    """
+    if not isinstance(text, str):
+        return None
+    words = normalise(text).split()
+    if not words or len(words) > 12:
+        return None
+    words = [_REPEATS.sub(r"\1\1", w) for w in words]  # "merciiii" -> "mercii", "slt" unchanged
+    kinds: list[str] = []
+    i = 0
+    while i < len(words):
+        for size in range(min(_LONGEST, len(words) - i), 0, -1):
+            phrase = " ".join(words[i : i + size])
+            kind = _LOOKUP.get(phrase)
+            if kind is not None:
+                kinds.append(kind)
+                i += size
+                break
+        else:
+            if words[i] in _FILLERS or not any(ch.isalnum() for ch in words[i]):
+                i += 1
+                continue
+            return None
+    for kind in ("bot", "thanks", "bye", "greeting", "agree", "laugh"):
+        if kind in kinds:
+            return kind
+    return None

@@ -1,0 +1,174 @@
+"""French-aware text normalisation: the one place that decides what a "word" is.
+
+Members type on Discord the way people talk: no accents, SMS spellings, elisions, a
+bit of English. Everything that compares texts (the matcher, the grouping of
+unanswered questions, the duplicate check of ``check``) goes through this module so
+that "Métier", "metier" and "MÉTIER" are one word everywhere.
+
+Only *language* knowledge lives here (stopwords, elisions, common SMS spellings and
+slang): nothing about our own answers' vocabulary, so the same rules work for any
+answer library.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+_FRENCH = snowballstemmer.stemmer("french")
+_ENGLISH = snowballstemmer.stemmer("english")
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'", "′": "'"})
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d"})
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
+_URL = re.compile(r"(?:https?://|www\.)\S+")
+_DISCORD = re.compile(r"<(?:@[!&]?|#|a?:\w+:)\d+>")
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
+_ELISION = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)'")
+
+
+def _fold(text: str) -> str:
+    """NFKC, casefold, accents stripped, ligatures spelled out, invisible marks removed."""
+    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
+    text = _INVISIBLE.sub("", text).casefold().translate(_LIGATURES)
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalise(text: str) -> str:
+    """Folded, unaccented, lowercase text with punctuation dropped and spaces collapsed.
+
+    Used as the key that says two questions are "the same question": punctuation and
+    case never make two questions different, apostrophes inside words are kept.
+    """
+    if not isinstance(text, str):
+        return ""
+    folded = _fold(text)
+    out = []
+    for ch in folded:
+        if ch == "'" or ch.isalnum():
+            out.append(ch)
+        elif unicodedata.category(ch)[0] in "PZC" or ch in "+<=>|~^$":
+            out.append(" ")
+        else:
+            out.append(ch)  # emoji and other symbols are content, not punctuation
+    words = [w.strip("'") for w in "".join(out).split()]
+    return " ".join(w for w in words if w)
+
+
+# --- Language knowledge ------------------------------------------------------------------
+
+FRENCH_STOPWORDS = frozenset(
+    """
+    a ai aie aient aies ait alors as au aucun aucune aupres aussi autre autres aux avaient avais avait avant avec
+    avez aviez avions avoir avons ayant ayez ayons bah ben bien bon bonne c ca car ce ceci cela celle celles celui
+    cependant ces cet cette ceux chaque chez ci comme comment d dans de des deja depuis dois doit donc dont du
+    elle elles en encore es est et etaient etais etait etant etc ete etes etiez etions etre eu eue eues eus eux
+    fais faire fait faites faut fois font fut hein ici il ils j je jamais jusqu l la le les leur leurs lui m ma
+    mais me meme memes mes mien mienne moi moins mon n ne ni non nos notre nous o on ont ou oui par parce pas
+    peu peut peuvent peux plus plutot pour pourquoi pourrait pouvoir puis puisque qu quand que quel quelle quelles
+    quels qui quoi s sa sans se sera serait ses si sien sienne soi soit sommes son sont suis sur t ta te tes toi
+    ton tous tout toute toutes tres trop tu un une unes uns vais va vas veut veux voila vont vos votre vous vu y
+    ya deux trois quatre cinq dix cent mille
+    ai-je est-ce qu'est-ce quelqu quelque quelques autant beaucoup vraiment juste toujours souvent parfois
+    genre truc trucs chose choses machin faudrait falloir fallait devrais devrait devoir doivent dit dire dis
+    sais sait savoir savez veulent voulez vouloir voudrais voudrait aller allez allons peut-etre peutetre
+    possible normal normale ok okay ouais oue ouai voir vois voit mettre met mets prendre prends prend
+    donner donne avoir eu ete etre cest c'est sinon ainsi alors aussi tant tellement vers entre contre pendant
+    sous apres lors selon via tel telle tels telles cas ceux-ci celle-ci ca-y ya-t-il y-a-t-il t-il t-elle
+    svp stp merci bonjour salut coucou hello hey yo bonsoir re slt bjr cc pls please plz thx thanks
+    lol mdr ptdr xd haha hahaha hihi ah oh eh euh hum bref voila quoi ouf rien
+    mr mme monsieur madame gens quelqu'un quelqu'une personne
+    """.split()
+)
+
+ENGLISH_STOPWORDS = frozenset(
+    """
+    a about above after again against all am an and any are aren as at be because been before being below
+    between both but by can cannot could couldn d did didn do does doesn doing don down during each few for
+    from further get gets getting got had hadn has hasn have haven having he her here hers herself him himself
+    his how i if in into is isn it its itself just ll m me more most my myself no nor not now of off on once
+    only or other our ours ourselves out over own re s same shan she should shouldn so some such t than that
+    the their theirs them themselves then there these they this those through to too under until up ve very
+    was wasn we were weren what when where which while who whom why will with won would wouldn y you your
+    yours yourself yourselves also really anyone someone something anything thing things way ok okay yes yeah
+    want wanna gonna need like know think make makes lot lots much many one ones even still always well
+    """.split()
+)
+
+STOPWORDS = FRENCH_STOPWORDS | ENGLISH_STOPWORDS
+
+SMS = {
+    # SMS spellings and casual contractions of general French (not our answers' words).
+    "cb": "combien", "cmb": "combien", "pk": "pourquoi", "pq": "pourquoi", "pkoi": "pourquoi",
+    "koi": "quoi", "kwa": "quoi", "jsuis": "je suis", "chui": "je suis", "chuis": "je suis",
+    "jsp": "je sais pas", "chepa": "je sais pas", "jpense": "je pense", "jveux": "je veux", "jvais": "je vais",
+    "bcp": "beaucoup", "bcq": "beaucoup", "tjrs": "toujours", "tjs": "toujours", "qd": "quand", "qnd": "quand",
+    "ds": "dans", "pr": "pour", "ac": "avec", "avc": "avec", "mm": "meme", "dc": "donc", "tt": "tout",
+    "ts": "tous", "tte": "toute", "tts": "toutes", "pcq": "parce que", "pcq'": "parce que", "psk": "parce que",
+    "ptet": "peut etre", "ptetre": "peut etre", "mtn": "maintenant", "auj": "aujourd hui", "ajd": "aujourd hui",
+    "rdv": "rendez vous", "qqn": "quelqu un", "qqch": "quelque chose", "qq": "quelques", "vrmt": "vraiment",
+    "vmt": "vraiment", "slt": "salut", "bjr": "bonjour", "dsl": "desole", "t'es": "tu es",
+    "jai": "j ai", "jsais": "je sais", "kan": "quand", "ki": "qui", "ke": "que",
+    "u": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please", "im": "i am",
+    "cant": "can not", "idk": "i do not know",
+    # Familiar French for everyday words (language register, not domain vocabulary).
+    "taf": "travail", "boulot": "travail", "job": "travail", "bosser": "travailler", "bosse": "travaille",
+    "bossent": "travaillent", "bossais": "travaillais", "pote": "ami", "potes": "amis", "thune": "argent",
+    "thunes": "argent", "fric": "argent", "kiffe": "aime", "kiff": "aime", "kiffer": "aimer", "boss": "patron",
+    "relou": "penible", "galere": "difficulte", "galerer": "peiner",
+}
+
+_STEM_OVERRIDES: dict[str, str] = {}
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """French stem of a folded word (cached: snowball in pure Python is the slow part)."""
+    return _STEM_OVERRIDES.get(word) or _FRENCH.stemWord(word)
+
+
+@lru_cache(maxsize=65536)
+def english_stem(word: str) -> str:
+    """English stem, used by the matcher as a second chance for words French misses."""
+    return _ENGLISH.stemWord(word)
+
+
+def words(text: str) -> list[str]:
+    """Folded words with elisions removed and SMS spellings expanded; stopwords kept."""
+    if not isinstance(text, str) or not text:
+        return []
+    folded = _fold(text)
+    folded = _DISCORD.sub(" ", folded)
+    folded = _URL.sub(" ", folded)
+    out: list[str] = []
+    for raw in _WORD.findall(folded):
+        expanded = SMS.get(raw)
+        parts = expanded.split() if expanded else [raw]
+        for part in parts:
+            for piece in _ELISION.sub("", part).split("'"):
+                if piece:
+                    out.append(piece)
+    return out
+
+
+def analyse(text: str) -> list[tuple[str, str]]:
+    """(word, stem) pairs for the informative words of a text, in order.
+
+    Stopwords, one-letter words and pure numbers are dropped: they say nothing about
+    what the question is about.
+    """
+    out = []
+    for word in words(text):
+        if len(word) < 2 or word in STOPWORDS or word.isdigit():
+            continue
+        out.append((word, stem(word)))
+    return out
+
+
+def tokens(text: str) -> list[str]:
+    """Normalised, stopword-free, stemmed words: what the matcher compares."""
+    return [s for _, s in analyse(text)]
