@@ -102,6 +102,10 @@ def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+def percent(share: float) -> str:
+    return f"{share * 100:.0f} %"
+
+
 def times(count: int) -> str:
     return "1 fois" if count == 1 else f"{count} fois"
 
@@ -200,9 +204,9 @@ async def cmd_stats(desk: ReviewDesk, args: argparse.Namespace) -> int:
     stats = await desk.stats()
     print(f"Questions posées : {stats.questions}")
     if stats.share_answered is not None:
-        print(f"Réponses données : {stats.answered} ({stats.share_answered:.0%})")
+        print(f"Réponses données : {stats.answered} ({percent(stats.share_answered)})")
     if stats.share_helpful is not None:
-        print(f"Jugées utiles : {stats.helpful} sur {stats.votes} avis ({stats.share_helpful:.0%})")
+        print(f"Jugées utiles : {stats.helpful} sur {stats.votes} avis ({percent(stats.share_helpful)})")
     else:
         print("Jugées utiles : aucun avis pour l'instant")
     counts = dict(stats.groups_by_status)

@@ -1,0 +1,186 @@
+"""The editors' commands, run for real as ``python -m bot …`` subprocesses."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import datetime as dt
+import io
+import json
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.core.models import Asker
+from bot.storage.database import load_migrations, open_database
+from bot.storage.repository import Repository
+
+NEWEST = load_migrations()[-1].version
+BREAD = [
+    "Quelle est la meilleure recette de pain au levain ?",
+    "quelle est la meilleure recette de pain au levain",
+    "Quelle est la meilleure recette du pain au levain ??",
+]
+SLUG = "trouver-des-idees"
+TITLE = "Comment trouver des idées de contenus et construire ta ligne éditoriale ?"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "bot.sqlite3"
+
+
+def ok(result) -> str:  # type: ignore[no-untyped-def]
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stdout
+
+
+def fails(result, code: int = 1) -> str:  # type: ignore[no-untyped-def]
+    assert result.returncode == code, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stderr
+
+
+def last_line(stderr: str) -> str:
+    """The error line; INFO log lines may come before it."""
+    return stderr.strip().splitlines()[-1]
+
+
+def only_group_id(listing: str) -> int:
+    ids = re.findall(r"^#(\d+) ", listing, flags=re.MULTILINE)
+    assert len(ids) == 1, listing
+    return int(ids[0])
+
+
+def seed(path: Path, *questions: tuple[Asker, str, str | None]) -> None:
+    """Store questions with real Discord-like askers (the console has no user ids)."""
+
+    async def main() -> None:
+        connection = await open_database(path)
+        repository = Repository(connection)
+        now = dt.datetime.now(dt.UTC)
+        for asker, text, slug in questions:
+            key = " ".join(text.lower().split()) if slug is None else None
+            group = await repository.open_group_with_key(key) if key else None
+            await repository.add_question(
+                asker, text, slug, 0.9 if slug else 0.1, now, grouping_key=key, group_id=group
+            )
+        await connection.close()
+
+    asyncio.run(main())
+
+
+def test_console_flow_end_to_end(run_cli, db_path: Path) -> None:
+    """Ask 3 variations → one open group of 3 → resolve it → answered, in a new process too."""
+    console = ok(run_cli("console", input="\n".join([*BREAD, "quitter"]) + "\n"))
+    assert console.count("équipe de rédaction") == 3
+
+    listing = ok(run_cli("unanswered", "list"))
+    group_id = only_group_id(listing)
+    assert "posée 3 fois" in listing
+    assert BREAD[0] in listing
+
+    shown = ok(run_cli("unanswered", "show", str(group_id)))
+    assert all(text in shown for text in BREAD)
+    assert "ouvert" in shown and "posé 3 fois" in shown
+
+    resolved = ok(run_cli("unanswered", "resolve", str(group_id), SLUG))
+    assert f"Groupe #{group_id} résolu avec « {SLUG} »" in resolved
+
+    # Every later run is a new process: the learning came back from the database.
+    reply = json.loads(ok(run_cli("ask", BREAD[0], "--json")))
+    assert reply["answer"] == SLUG
+    console = ok(run_cli("console", input=BREAD[2] + "\nquitter\n"))
+    assert TITLE in console
+    assert "Aucun groupe ouvert" in ok(run_cli("unanswered", "list"))
+    assert f"#{group_id} " in ok(run_cli("unanswered", "list", "--status", "resolved"))
+
+
+def test_migrate_creates_then_leaves_the_database_alone(run_cli, db_path: Path) -> None:
+    assert not db_path.exists()
+    assert f"version 0 → {NEWEST}" in ok(run_cli("migrate"))
+    assert db_path.is_file()
+    assert f"déjà à jour (version {NEWEST})" in ok(run_cli("migrate"))
+
+
+def test_a_newer_database_is_refused_with_one_clear_line(run_cli, db_path: Path) -> None:
+    ok(run_cli("migrate"))
+    with sqlite3.connect(db_path) as db:
+        db.execute(f"PRAGMA user_version = {NEWEST + 5}")
+    for command in (["migrate"], ["unanswered", "list"], ["ask", "combien gagne un CM ?"]):
+        error = fails(run_cli(*command, env={"LOG_LEVEL": "WARNING"}))
+        assert f"version {NEWEST + 5}, plus récente que ce code" in last_line(error), command
+        assert len(error.strip().splitlines()) == 1, error
+
+
+def test_unknown_group_and_unknown_slug_are_clear_errors(run_cli) -> None:
+    ok(run_cli("ask", BREAD[0]))
+    group_id = only_group_id(ok(run_cli("unanswered", "list")))
+    for command in (["show", "999"], ["resolve", "999", "salaire"], ["dismiss", "999"]):
+        error = fails(run_cli("unanswered", *command))
+        assert last_line(error) == "Erreur : aucune question en attente n'a le numéro 999"
+    error = fails(run_cli("unanswered", "resolve", str(group_id), "recette-des-crepes"))
+    assert last_line(error) == "Erreur : aucune réponse ne porte l'identifiant « recette-des-crepes »"
+    assert "n'est pas un numéro" in fails(run_cli("unanswered", "show", "abc"), code=2)
+    assert f"#{group_id} " in ok(run_cli("unanswered", "list"))  # nothing changed
+
+
+def test_dismiss_keeps_the_group_for_the_record(run_cli) -> None:
+    ok(run_cli("ask", "Comment réparer la chaîne de mon vélo ?"))
+    group_id = only_group_id(ok(run_cli("unanswered", "list")))
+    out = ok(run_cli("unanswered", "dismiss", str(group_id), "--reason", "hors sujet"))
+    assert f"Groupe #{group_id} écarté (raison : hors sujet)" in out
+    assert "Aucun groupe ouvert" in ok(run_cli("unanswered", "list"))
+    dismissed = ok(run_cli("unanswered", "list", "--status", "dismissed"))
+    assert "vélo" in dismissed and "hors sujet" in dismissed
+    assert "Raison : hors sujet" in ok(run_cli("unanswered", "show", str(group_id)))
+
+
+def test_list_limit(run_cli, db_path: Path) -> None:
+    seed(db_path, *((Asker(user_id=i), f"question hors sujet numéro {i} sur la pêche", None) for i in range(5)))
+    listing = ok(run_cli("unanswered", "list", "--limit", "2"))
+    assert len(re.findall(r"^#\d+ ", listing, flags=re.MULTILINE)) == 2
+
+
+def test_export_writes_utf8_csv_one_row_per_group(run_cli, db_path: Path, tmp_path: Path) -> None:
+    tricky = 'Le "pain", c\'est 😀 \u200fRTL ; DROP TABLE questions; --'
+    alice, bob = Asker("Alice", 1, 5, 6), Asker("Bob", 2, 5, 6)
+    seed(db_path, (alice, tricky, None), (bob, tricky, None), (bob, "vélo ?", None), (bob, "salaire ?", "salaire"))
+    output = tmp_path / "export" / "groupes.csv"
+    assert "2 groupe(s) exporté(s)" in ok(run_cli("unanswered", "export", "--output", str(output)))
+    rows = list(csv.DictReader(io.StringIO(output.read_bytes().decode("utf-8"))))
+    assert [(row["question"], row["nombre"], row["statut"]) for row in rows] == [
+        (tricky, "2", "open"),
+        ("vélo ?", "1", "open"),
+    ]
+    assert rows[0]["premiere_fois"] and rows[0]["derniere_fois"]
+    assert list(csv.DictReader(io.StringIO(ok(run_cli("unanswered", "export"))))) == rows
+
+
+def test_stats(run_cli, db_path: Path) -> None:
+    alice = Asker("Alice", 1, 5, 6)
+    seed(
+        db_path,
+        (alice, "combien ?", "salaire"),
+        (alice, "salaire ?", "salaire"),
+        (alice, "outils ?", "outils"),
+        (alice, "vélo ?", None),
+    )
+    out = ok(run_cli("stats"))
+    assert "Questions posées : 4" in out
+    assert "Réponses données : 3 (75 %)" in out
+    assert "salaire — 2 fois" in out
+    assert "vélo ?" in out
+
+
+def test_forget_user(run_cli, db_path: Path) -> None:
+    alice, bob = Asker("Alice", 111, 5, 6), Asker("Bob", 222, 5, 6)
+    seed(db_path, (alice, "pêche ?", None), (bob, "pêche ?", None), (alice, "salaire ?", "salaire"))
+    out = ok(run_cli("forget-user", "111"))
+    assert "Membre 111 oublié : 2 question(s), 0 vote(s) et 0 formulation(s) apprise(s) supprimés." in out
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("SELECT user_id, display_name FROM questions").fetchall() == [(222, "Bob")]
+    assert "posée 1 fois" in ok(run_cli("unanswered", "list"))
