@@ -22,11 +22,13 @@ ROOT = Path(__file__).resolve().parents[1]
 TUNE = ROOT / "tests" / "eval" / "dev_tune.jsonl"
 
 
-def collect(matcher: matching.Matcher, cases: list[tuple[str, str | None]]) -> list[list[tuple[str, tuple[float, ...]]]]:
+def collect(
+    matcher: matching.Matcher, cases: list[tuple[str, str | None]]
+) -> list[list[tuple[str, tuple[float, ...]]]]:
     return [matcher.features(question) for question, _ in cases]
 
 
-def fit(rows: list[tuple[tuple[float, ...], int]], l2: float = 0.01, steps: int = 30) -> list[float]:
+def fit(rows: list[tuple[tuple[float, ...], int]], l2: float = 0.003, steps: int = 30) -> list[float]:
     """Logistic regression by Newton's method with a small L2 penalty (no numpy needed)."""
     width = len(rows[0][0]) + 1
     weights = [0.0] * width
@@ -52,7 +54,7 @@ def fit(rows: list[tuple[tuple[float, ...], int]], l2: float = 0.01, steps: int 
 def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
     """Gaussian elimination with partial pivoting."""
     n = len(vector)
-    a = [row[:] + [vector[i]] for i, row in enumerate(matrix)]
+    a = [[*row, vector[i]] for i, row in enumerate(matrix)]
     for col in range(n):
         pivot = max(range(col, n), key=lambda r: abs(a[r][col]))
         a[col], a[pivot] = a[pivot], a[col]
@@ -95,7 +97,11 @@ def main() -> None:
     matcher = matching.Matcher(library.answers.values())
     cases = read_cases(TUNE)
     feats = collect(matcher, cases)
-    rows = [(f, int(slug == expected)) for case_feats, (_, expected) in zip(feats, cases, strict=True) for slug, f in case_feats[:1]]
+    rows = [
+        (f, int(slug == expected))
+        for case_feats, (_, expected) in zip(feats, cases, strict=True)
+        for slug, f in case_feats[:1]
+    ]
     coefficients = fit(rows)
     ranked = sum(bool(f) and f[0][0] == e for f, (_, e) in zip(feats, cases, strict=True) if e is not None)
     print("ranking top1 (no threshold):", round(ranked / sum(e is not None for _, e in cases), 3))

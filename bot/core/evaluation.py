@@ -35,7 +35,9 @@ def read_cases(path: Path) -> list[tuple[str, str | None]]:
     return cases
 
 
-def predict(matcher: Matcher, question: str, threshold: float, suggest_threshold: float) -> tuple[str | None, float, float]:
+def predict(
+    matcher: Matcher, question: str, threshold: float, suggest_threshold: float
+) -> tuple[str | None, float, float]:
     """(slug answered or None, best score, milliseconds) for one question."""
     start = time.perf_counter()
     result = matcher.match(question)

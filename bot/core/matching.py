@@ -35,7 +35,7 @@ from bot.core.text import analyse, english_stem, normalise
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MATCH_THRESHOLD = 0.5
+DEFAULT_MATCH_THRESHOLD = 0.47
 """Answer when the best confidence reaches this (chosen on the tune half)."""
 DEFAULT_SUGGEST_THRESHOLD = 0.3
 """Offer "did you mean…?" between this and ``DEFAULT_MATCH_THRESHOLD``."""
@@ -54,13 +54,18 @@ UNKNOWN_WEIGHT = 0.6
 """Weight of a word the library has never seen (relative to a word found in one answer)."""
 ENGLISH_PENALTY = 0.85
 TYPO_PENALTY = 0.8
+FAMILY_PENALTY = 0.75
+MIN_FUZZY = 5
+"""Shorter words are not corrected: too many real words are one letter apart."""
+MIN_PREFIX = 5
 RANK_PHRASING = 0.5
 """How much the best single phrasing counts next to whole-answer coverage for ranking."""
 TOP_K = 10
 """Answers rescored precisely (phrasings, margin) after the inverted-index pass."""
 
 # Logistic confidence: intercept and weights of (coverage, phrasing, margin, evidence).
-COEFFICIENTS = (-6.0, 6.0, 3.0, 3.0, 2.0)
+COEFFICIENTS = (-3.61, 1.59, 1.44, 0.93, 3.98)
+"""Printed by ``python -m benchmarks.fit`` (tune half only)."""
 
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 
@@ -93,9 +98,11 @@ class Matcher:
         self._entries: list[_Entry] = []
         self._by_slug: dict[str, int] = {}
         self._postings: dict[str, dict[int, float]] = {}
+        self._df: dict[str, float] = {}  # soft document frequency: sum of field weights
         self._surface: dict[str, str] = {}  # folded word -> its stem
         self._english: dict[str, str] = {}  # English stem of a known word -> its French stem
         self._deletes: dict[str, set[str]] = {}  # word with one letter deleted -> known words
+        self._prefixes: dict[str, set[str]] = {}  # first letters of a known stem -> stems
         self._fuzzy_cache: dict[str, tuple[str, float] | None] = {}
         for answer in answers:
             self._add_answer(answer)
@@ -138,6 +145,7 @@ class Matcher:
             weights[term] = max(weights.get(term, 0.0), body)
         for term, weight in weights.items():
             self._postings.setdefault(term, {})[index] = weight
+            self._df[term] = self._df.get(term, 0.0) + weight
 
     def _learn_words(self, text: str) -> frozenset[str]:
         pairs = analyse(text)
@@ -150,9 +158,11 @@ class Matcher:
             return
         self._surface[word] = term
         self._english.setdefault(english_stem(word), term)
-        if len(word) >= 4 and not any(ch.isdigit() for ch in word):
+        if len(word) >= MIN_FUZZY and not any(ch.isdigit() for ch in word):
             for key in _deletions(word):
                 self._deletes.setdefault(key, set()).add(word)
+        for size in range(MIN_PREFIX, len(term) + 1):
+            self._prefixes.setdefault(term[:size], set()).add(term)
         self._fuzzy_cache.clear()
 
     def add_phrasing(self, slug: str, text: str) -> None:
@@ -167,14 +177,16 @@ class Matcher:
         self._entries[index].units.append(unit)
         for term in unit:
             postings = self._postings.setdefault(term, {})
-            postings[index] = max(postings.get(index, 0.0), W_PHRASING)
+            before = postings.get(index, 0.0)
+            postings[index] = max(before, W_PHRASING)
+            self._df[term] = self._df.get(term, 0.0) + postings[index] - before
 
     # --- querying --------------------------------------------------------------------
 
     def _idf(self, term: str) -> float:
         """IDF scaled to [0, 1]: 1 for a word no answer has, near 0 for a word all have."""
         n = len(self._entries)
-        df = len(self._postings.get(term, ()))
+        df = self._df.get(term, 0.0)
         return math.log(1.0 + (n - df + 0.5) / (df + 0.5)) / math.log(1.0 + (n + 0.5) / 0.5)
 
     def _resolve(self, word: str, term: str) -> tuple[str, float] | None:
@@ -184,22 +196,37 @@ class Matcher:
         english = self._english.get(english_stem(word))
         if english is not None and english in self._postings:
             return english, ENGLISH_PENALTY
-        if len(word) < 4 or any(ch.isdigit() for ch in word):
+        if len(word) < MIN_FUZZY or any(ch.isdigit() for ch in word):
             return None
         if word in self._fuzzy_cache:
             return self._fuzzy_cache[word]
         found = self._closest(word)
-        result = (self._surface[found], TYPO_PENALTY) if found is not None else None
+        result = (self._surface[found], TYPO_PENALTY) if found is not None else self._family(term)
         self._fuzzy_cache[word] = result
         return result
 
+    def _family(self, term: str) -> tuple[str, float] | None:
+        """A known stem of the same word family ("creatif" / "creativ"), if one is close.
+
+        Snowball leaves some derived forms apart; a long shared beginning that differs
+        only in the last letters is the same word in another form.
+        """
+        for size in range(len(term), max(MIN_PREFIX, len(term) - 2) - 1, -1):
+            stems = [s for s in self._prefixes.get(term[:size], ()) if len(s) <= size + 3 and s in self._postings]
+            if stems:
+                best = max(stems, key=lambda s: (self._df.get(s, 0.0), s))
+                return best, FAMILY_PENALTY
+        return None
+
     def _closest(self, word: str) -> str | None:
-        limit = 2 if len(word) >= 8 else 1
+        limit = 2 if len(word) >= 9 else 1
         candidates: set[str] = set()
         for key in (word, *_deletions(word)):
             candidates |= self._deletes.get(key, set())
         best: tuple[int, int, str] | None = None
         for candidate in candidates:
+            if candidate[0] != word[0]:
+                continue  # typos rarely hit the first letter; this avoids "viens" -> "liens"
             distance = _osa(word, candidate, limit)
             if distance > limit:
                 continue

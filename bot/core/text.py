@@ -61,7 +61,12 @@ def normalise(text: str) -> str:
 
 # --- Language knowledge ------------------------------------------------------------------
 
-FRENCH_STOPWORDS = frozenset(
+
+def _wordlist(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+FRENCH_STOPWORDS = _wordlist(
     """
     a ai aie aient aies ait alors as au aucun aucune aupres aussi autre autres aux avaient avais avait avant avec
     avez aviez avions avoir avons ayant ayez ayons bah ben bien bon bonne c ca car ce ceci cela celle celles celui
@@ -82,10 +87,10 @@ FRENCH_STOPWORDS = frozenset(
     svp stp merci bonjour salut coucou hello hey yo bonsoir re slt bjr cc pls please plz thx thanks
     lol mdr ptdr xd haha hahaha hihi ah oh eh euh hum bref voila quoi ouf rien
     mr mme monsieur madame gens quelqu'un quelqu'une personne
-    """.split()
+    """
 )
 
-ENGLISH_STOPWORDS = frozenset(
+ENGLISH_STOPWORDS = _wordlist(
     """
     a about above after again against all am an and any are aren as at be because been before being below
     between both but by can cannot could couldn d did didn do does doesn doing don down during each few for
@@ -96,30 +101,95 @@ ENGLISH_STOPWORDS = frozenset(
     was wasn we were weren what when where which while who whom why will with won would wouldn y you your
     yours yourself yourselves also really anyone someone something anything thing things way ok okay yes yeah
     want wanna gonna need like know think make makes lot lots much many one ones even still always well
-    """.split()
+    """
 )
 
 STOPWORDS = FRENCH_STOPWORDS | ENGLISH_STOPWORDS
 
 SMS = {
     # SMS spellings and casual contractions of general French (not our answers' words).
-    "cb": "combien", "cmb": "combien", "pk": "pourquoi", "pq": "pourquoi", "pkoi": "pourquoi",
-    "koi": "quoi", "kwa": "quoi", "jsuis": "je suis", "chui": "je suis", "chuis": "je suis",
-    "jsp": "je sais pas", "chepa": "je sais pas", "jpense": "je pense", "jveux": "je veux", "jvais": "je vais",
-    "bcp": "beaucoup", "bcq": "beaucoup", "tjrs": "toujours", "tjs": "toujours", "qd": "quand", "qnd": "quand",
-    "ds": "dans", "pr": "pour", "ac": "avec", "avc": "avec", "mm": "meme", "dc": "donc", "tt": "tout",
-    "ts": "tous", "tte": "toute", "tts": "toutes", "pcq": "parce que", "pcq'": "parce que", "psk": "parce que",
-    "ptet": "peut etre", "ptetre": "peut etre", "mtn": "maintenant", "auj": "aujourd hui", "ajd": "aujourd hui",
-    "rdv": "rendez vous", "qqn": "quelqu un", "qqch": "quelque chose", "qq": "quelques", "vrmt": "vraiment",
-    "vmt": "vraiment", "slt": "salut", "bjr": "bonjour", "dsl": "desole", "t'es": "tu es",
-    "jai": "j ai", "jsais": "je sais", "kan": "quand", "ki": "qui", "ke": "que",
-    "u": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please", "im": "i am",
-    "cant": "can not", "idk": "i do not know",
+    "cb": "combien",
+    "cmb": "combien",
+    "pk": "pourquoi",
+    "pq": "pourquoi",
+    "pkoi": "pourquoi",
+    "koi": "quoi",
+    "kwa": "quoi",
+    "jsuis": "je suis",
+    "chui": "je suis",
+    "chuis": "je suis",
+    "jsp": "je sais pas",
+    "chepa": "je sais pas",
+    "jpense": "je pense",
+    "jveux": "je veux",
+    "jvais": "je vais",
+    "bcp": "beaucoup",
+    "bcq": "beaucoup",
+    "tjrs": "toujours",
+    "tjs": "toujours",
+    "qd": "quand",
+    "qnd": "quand",
+    "ds": "dans",
+    "pr": "pour",
+    "ac": "avec",
+    "avc": "avec",
+    "mm": "meme",
+    "dc": "donc",
+    "tt": "tout",
+    "ts": "tous",
+    "tte": "toute",
+    "tts": "toutes",
+    "pcq": "parce que",
+    "pcq'": "parce que",
+    "psk": "parce que",
+    "ptet": "peut etre",
+    "ptetre": "peut etre",
+    "mtn": "maintenant",
+    "auj": "aujourd hui",
+    "ajd": "aujourd hui",
+    "rdv": "rendez vous",
+    "qqn": "quelqu un",
+    "qqch": "quelque chose",
+    "qq": "quelques",
+    "vrmt": "vraiment",
+    "vmt": "vraiment",
+    "slt": "salut",
+    "bjr": "bonjour",
+    "dsl": "desole",
+    "t'es": "tu es",
+    "jai": "j ai",
+    "jsais": "je sais",
+    "kan": "quand",
+    "ki": "qui",
+    "ke": "que",
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "pls": "please",
+    "plz": "please",
+    "im": "i am",
+    "cant": "can not",
+    "idk": "i do not know",
     # Familiar French for everyday words (language register, not domain vocabulary).
-    "taf": "travail", "boulot": "travail", "job": "travail", "bosser": "travailler", "bosse": "travaille",
-    "bossent": "travaillent", "bossais": "travaillais", "pote": "ami", "potes": "amis", "thune": "argent",
-    "thunes": "argent", "fric": "argent", "kiffe": "aime", "kiff": "aime", "kiffer": "aimer", "boss": "patron",
-    "relou": "penible", "galere": "difficulte", "galerer": "peiner",
+    "taf": "travail",
+    "boulot": "travail",
+    "job": "travail",
+    "bosser": "travailler",
+    "bosse": "travaille",
+    "bossent": "travaillent",
+    "bossais": "travaillais",
+    "pote": "ami",
+    "potes": "amis",
+    "thune": "argent",
+    "thunes": "argent",
+    "fric": "argent",
+    "kiffe": "aime",
+    "kiff": "aime",
+    "kiffer": "aimer",
+    "boss": "patron",
+    "relou": "penible",
+    "galere": "difficulte",
+    "galerer": "peiner",
 }
 
 _STEM_OVERRIDES: dict[str, str] = {}
