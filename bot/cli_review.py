@@ -159,7 +159,7 @@ async def cmd_list(desk: ReviewDesk, args: argparse.Namespace) -> int:
 
 async def cmd_show(desk: ReviewDesk, args: argparse.Namespace) -> int:
     group, questions = await desk.show(args.id)
-    print(f"Groupe #{group.id} — {STATUS_LABELS[group.status]} — posé {times(group.count)}")
+    print(f"Groupe #{group.id} — {STATUS_LABELS[group.status]} — question posée {times(group.count)}")
     print(f"Première fois le {when(group.first_asked)}, dernière le {when(group.last_asked)}")
     if group.resolved_slug:
         print(f"Réponse : {group.resolved_slug}")
@@ -184,7 +184,7 @@ async def cmd_resolve(desk: ReviewDesk, args: argparse.Namespace) -> int:
 async def cmd_dismiss(desk: ReviewDesk, args: argparse.Namespace) -> int:
     group = await desk.dismiss(args.id, args.reason, reviewer())
     suffix = f" (raison : {group.reason})" if group.reason else ""
-    print(f"Groupe #{group.id} écarté{suffix}. Ses {group.count} question(s) restent archivées.")
+    print(f"Groupe #{group.id} écarté{suffix} ; {group.count} question(s) gardée(s) en archive.")
     return 0
 
 

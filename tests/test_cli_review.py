@@ -85,7 +85,7 @@ def test_console_flow_end_to_end(run_cli, db_path: Path) -> None:
 
     shown = ok(run_cli("unanswered", "show", str(group_id)))
     assert all(text in shown for text in BREAD)
-    assert "ouvert" in shown and "posé 3 fois" in shown
+    assert "ouvert" in shown and "question posée 3 fois" in shown
 
     resolved = ok(run_cli("unanswered", "resolve", str(group_id), SLUG))
     assert f"Groupe #{group_id} résolu avec « {SLUG} »" in resolved

@@ -33,6 +33,8 @@ NEAR_DUPLICATE_WINDOW = 200
 question, and a question asked again months later simply starts a fresh group."""
 MAX_COMPARED_CHARS = 1000
 """Only the start of a very long message takes part in near-duplicate comparison."""
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A cell starting with these is run as a formula by spreadsheets: members' text must not be."""
 CSV_HEADER = ("groupe", "statut", "question", "nombre", "premiere_fois", "derniere_fois", "reponse", "raison")
 
 
@@ -149,7 +151,11 @@ class ReviewDesk:
         return group
 
     async def export_csv(self) -> str:
-        """Every group, one row each, with its count and first/last dates (UTC, ISO 8601)."""
+        """Every group, one row each, with its count and first/last dates (UTC, ISO 8601).
+
+        Editors open it in a spreadsheet, so member text that would start a formula is
+        prefixed with an apostrophe (the usual CSV-injection guard).
+        """
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(CSV_HEADER)
@@ -158,12 +164,12 @@ class ReviewDesk:
                 (
                     group.id,
                     group.status.value,
-                    group.representative,
+                    _cell(group.representative),
                     group.count,
                     group.first_asked.isoformat(timespec="seconds"),
                     group.last_asked.isoformat(timespec="seconds"),
                     group.resolved_slug or "",
-                    group.reason or "",
+                    _cell(group.reason or ""),
                 )
             )
         return buffer.getvalue()
@@ -189,3 +195,7 @@ class ReviewDesk:
     async def learned(self) -> list[tuple[str, str]]:
         """(slug, phrasing) pairs to teach a fresh matcher at start."""
         return [(phrasing.slug, phrasing.text) for phrasing in await self.repository.learned()]
+
+
+def _cell(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

@@ -177,6 +177,13 @@ async def test_export_is_one_csv_row_per_group_with_counts_and_dates(desk: Revie
     assert by_text[tricky]["statut"] == "dismissed" and by_text[tricky]["raison"] == "hors, sujet"
 
 
+async def test_export_never_lets_a_spreadsheet_run_member_text(desk: ReviewDesk) -> None:
+    formula = '=HYPERLINK("http://evil.example","clique")'
+    await desk.record(ALICE, formula, None, 0.1)
+    (row,) = csv.DictReader(io.StringIO(await desk.export_csv()))
+    assert row["question"] == "'" + formula
+
+
 async def test_stats(desk: ReviewDesk) -> None:
     answered = await desk.record(ALICE, "combien gagne un CM ?", "salaire", 0.9)
     await desk.record(BOB, "combien gagne un CM ?", "salaire", 0.9)
