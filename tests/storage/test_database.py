@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -140,3 +141,14 @@ async def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) ->
     path.write_bytes(b"this is not sqlite, just some text that is long enough to be a header" * 20)
     with pytest.raises(DatabaseError, match=r"bot\.sqlite3"):
         await open_database(path)
+
+
+async def test_processes_starting_together_migrate_once(tmp_path: Path) -> None:
+    path = tmp_path / "bot.sqlite3"
+    results = await asyncio.gather(*(migrate(path) for _ in range(4)))
+    assert {after for _, after in results} == {NEWEST}
+    assert sum(1 for before, _ in results if before == 0) >= 1
+    assert version(path) == NEWEST
+    fresh = tmp_path / "fresh.sqlite3"
+    await migrate(fresh)
+    assert schema(path) == schema(fresh)
