@@ -80,7 +80,7 @@ def test_duplicate_question_across_answers(answers_dir: Path) -> None:
 def test_answer_too_long_for_discord(answers_dir: Path) -> None:
     path = write_answer(answers_dir, "a", body="Intro.\n\n" + "mot " * 1100)
     (problem,) = load_library(answers_dir).problems
-    assert (problem.path, problem.line) == (path, 7)
+    assert (problem.path, problem.line) == (path, 8)
     assert "trop long pour Discord" in problem.message
 
 
@@ -124,7 +124,7 @@ def test_user_text_is_data_never_a_template(answers_dir: Path) -> None:
     write_answer(answers_dir, "a", body="Salut {{ asker }} !")
     answer = load_library(answers_dir).answers["a"]
     rendered = Renderer(answers_dir).render(answer, asker="{{ 7*7 }} *gras* @everyone", server=None)
-    assert rendered.body == "Salut {{ 7*7 }} \\*gras\\* @everyone !"
+    assert rendered.body == "Salut {{ 7\\*7 }} \\*gras\\* @everyone !"
 
 
 def test_sandbox_blocks_unsafe_templates(answers_dir: Path) -> None:
