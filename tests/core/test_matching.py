@@ -1,0 +1,139 @@
+"""The matcher on the real answer library and on the test-only second library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.core.answers import load_library
+from bot.core.evaluation import evaluate
+from bot.core.matching import DEFAULT_MATCH_THRESHOLD, DEFAULT_SUGGEST_THRESHOLD, Matcher, decide
+from bot.core.models import Candidate, MatchResult
+
+ROOT = Path(__file__).resolve().parents[2]
+EVAL = ROOT / "tests" / "eval"
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    library = load_library(ROOT / "answers")
+    assert library.answers, "the real answers must load"
+    return Matcher(library.answers.values())
+
+
+def answer_of(matcher: Matcher, question: str) -> str | None:
+    result = matcher.match(question)
+    if decide(result, DEFAULT_MATCH_THRESHOLD, DEFAULT_SUGGEST_THRESHOLD) == "answer":
+        return result.best.slug if result.best else None
+    return None
+
+
+def test_the_seed_question_reaches_the_seed_answer(matcher: Matcher) -> None:
+    assert answer_of(matcher, "Comment mon métier est-il perçu par mes proches ?") == "perception-du-metier"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Comment mon metier est il percu par mes proches", "COMMENT MON MÉTIER EST-IL PERÇU PAR MES PROCHES ?"],
+)
+def test_case_and_accents_do_not_matter(matcher: Matcher, question: str) -> None:
+    assert answer_of(matcher, question) == "perception-du-metier"
+
+
+def test_typos_are_tolerated(matcher: Matcher) -> None:
+    assert matcher.match("comment devenir comunity manageur").best.slug == "devenir-community-manager"
+
+
+def test_off_topic_questions_get_no_answer(matcher: Matcher) -> None:
+    assert answer_of(matcher, "quelle température pour cuire un poulet") is None
+    assert answer_of(matcher, "{{ 7*7 }}") is None
+
+
+def test_small_talk_is_flagged(matcher: Matcher) -> None:
+    result = matcher.match("merci beaucoup !")
+    assert result.smalltalk == "thanks"
+    assert decide(result, DEFAULT_MATCH_THRESHOLD, DEFAULT_SUGGEST_THRESHOLD) == "smalltalk"
+
+
+def test_candidates_are_sorted_distinct_and_limited(matcher: Matcher) -> None:
+    result = matcher.match("salaire d'un community manager freelance", limit=3)
+    assert 1 <= len(result.candidates) <= 3
+    scores = [c.score for c in result.candidates]
+    assert scores == sorted(scores, reverse=True)
+    assert len({c.slug for c in result.candidates}) == len(result.candidates)
+    assert {c.slug for c in result.candidates} <= matcher.slugs
+
+
+def test_add_phrasing_takes_effect_at_once(matcher: Matcher) -> None:
+    library = load_library(ROOT / "answers")
+    fresh = Matcher(library.answers.values())
+    question = "ornithorynque galactique zygomatique"
+    assert answer_of(fresh, question) is None
+    fresh.add_phrasing("salaire", question)
+    assert answer_of(fresh, question) == "salaire"
+    fresh.add_phrasing("pas-une-reponse", "rien")  # unknown slugs are ignored, not fatal
+
+
+def test_learned_phrasings_given_at_build_time_count(matcher: Matcher) -> None:
+    library = load_library(ROOT / "answers")
+    taught = Matcher(library.answers.values(), learned=[("outils", "ornithorynque galactique zygomatique")])
+    assert answer_of(taught, "ornithorynque galactique zygomatique") == "outils"
+
+
+def test_similarity_groups_near_duplicates(matcher: Matcher) -> None:
+    same = matcher.similarity("comment cuire des pâtes ?", "Comment cuire des pates")
+    close = matcher.similarity("comment cuire des pâtes al dente", "cuisson des pates al dente")
+    far = matcher.similarity("comment cuire des pâtes ?", "salaire d'un boulanger")
+    assert same == pytest.approx(1.0)
+    assert same >= close > far
+    assert 0.0 <= far <= 1.0
+    assert matcher.similarity("", "") == 1.0 or matcher.similarity("", "") == 0.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_match_never_raises_and_scores_stay_in_unit_interval(text: str) -> None:
+    matcher = _shared()
+    result = matcher.match(text)
+    assert isinstance(result, MatchResult)
+    assert all(0.0 <= c.score <= 1.0 for c in result.candidates)
+    assert decide(result, DEFAULT_MATCH_THRESHOLD, DEFAULT_SUGGEST_THRESHOLD) in {
+        "answer",
+        "suggest",
+        "none",
+        "smalltalk",
+    }
+    assert 0.0 <= matcher.similarity(text, "comment devenir community manager") <= 1.0
+
+
+_MATCHER: list[Matcher] = []
+
+
+def _shared() -> Matcher:
+    if not _MATCHER:
+        _MATCHER.append(Matcher(load_library(ROOT / "answers").answers.values()))
+    return _MATCHER[0]
+
+
+def test_decide_bands() -> None:
+    result = MatchResult(candidates=(Candidate("a", 0.5),))
+    assert decide(result, 0.6, 0.4) == "suggest"
+    assert decide(result, 0.5, 0.4) == "answer"
+    assert decide(result, 0.8, 0.6) == "none"
+    assert decide(MatchResult(), 0.5, 0.3) == "none"
+    assert decide(MatchResult(smalltalk="thanks"), 0.5, 0.3) == "smalltalk"
+
+
+def test_report_half_holds_the_targets(matcher: Matcher) -> None:
+    _, summary = evaluate(EVAL / "dev_report.jsonl", matcher, DEFAULT_MATCH_THRESHOLD, DEFAULT_SUGGEST_THRESHOLD)
+    assert summary["top1"] >= 0.92, summary
+    assert summary["rejected"] >= 0.90, summary
+
+
+def test_second_library_with_the_same_settings() -> None:
+    other = Matcher(load_library(ROOT / "tests" / "fixtures" / "other_library").answers.values())
+    _, summary = evaluate(EVAL / "other_library.jsonl", other, DEFAULT_MATCH_THRESHOLD, DEFAULT_SUGGEST_THRESHOLD)
+    assert summary["top1"] >= 0.85, summary

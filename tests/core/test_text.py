@@ -1,0 +1,43 @@
+"""Normalisation: what makes "Métier", "metier" and "MÉTIER" one word."""
+
+from __future__ import annotations
+
+from bot.core.text import normalise, tokens
+
+
+def test_normalise_folds_case_accents_ligatures_and_spaces() -> None:
+    assert normalise("  Le MÉTIER   de Cœur\u00a0!  ") == "le metier de coeur"
+    assert normalise("Ça s’appelle comment ?") == "ca s'appelle comment"
+    assert normalise("ﬁche") == "fiche"  # NFKC ligature
+
+
+def test_normalise_drops_invisible_characters_and_survives_anything() -> None:
+    assert normalise("\u200b") == ""
+    assert normalise("bon\u200bjour") == "bonjour"
+    assert normalise("") == ""
+
+
+def test_elisions_and_stopwords_are_removed() -> None:
+    assert tokens("l'avenir du métier") == tokens("avenir metier")
+    assert tokens("qu'est-ce que c'est, d'après toi ?") == []
+    assert tokens("j'arrive pas à déconnecter") == tokens("arrive deconnecter")
+
+
+def test_accents_and_inflections_meet_on_one_stem() -> None:
+    assert tokens("Compétences") == tokens("competence")
+    assert tokens("les clients") == tokens("le client")
+    assert tokens("DÉCONNECTER") == tokens("deconnecte")
+
+
+def test_sms_spellings_and_slang_are_plain_french() -> None:
+    assert tokens("jsuis perdu") == tokens("je suis perdu")
+    assert tokens("mon taf") == tokens("mon travail")
+    assert tokens("cb tu gagnes") == tokens("combien tu gagnes")
+
+
+def test_urls_and_discord_mentions_are_not_words() -> None:
+    assert tokens("<@123456789012345678> https://discord.gg/abcdef") == []
+
+
+def test_english_stopwords_are_removed_too() -> None:
+    assert tokens("what does a community manager do?") == tokens("community manager")
