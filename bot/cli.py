@@ -89,16 +89,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"Réglage invalide — {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level,
-        format="%(asctime)s %(levelname)-8s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
     handler = getattr(args, "handler", None)
     if handler is None and hasattr(args, "review_handler"):
         handler = _run_review
     if handler is None:
         handler = cmd_run if settings.discord_token else cmd_default_console
+    # The console and one-shot commands speak to a person: only warnings, unless asked.
+    quiet = handler is not cmd_run and not os.environ.get("LOG_LEVEL")
+    logging.basicConfig(
+        level="WARNING" if quiet else settings.log_level,
+        format="%(asctime)s %(levelname)-8s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
     try:
         return handler(settings, args)
     except SettingsError as exc:
