@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from bot.core.models import Answer, Candidate, MatchResult
 from bot.core.smalltalk import classify
-from bot.core.text import analyse, english_stem, normalise
+from bot.core.text import analyse, english_stem, normalise, stem
 
 log = logging.getLogger(__name__)
 
@@ -55,16 +55,16 @@ UNKNOWN_WEIGHT = 0.6
 ENGLISH_PENALTY = 0.85
 TYPO_PENALTY = 0.8
 FAMILY_PENALTY = 0.75
-MIN_FUZZY = 5
+MIN_FUZZY = 6
 """Shorter words are not corrected: too many real words are one letter apart."""
-MIN_PREFIX = 5
+MIN_PREFIX = 4
 RANK_PHRASING = 0.5
 """How much the best single phrasing counts next to whole-answer coverage for ranking."""
 TOP_K = 10
 """Answers rescored precisely (phrasings, margin) after the inverted-index pass."""
 
 # Logistic confidence: intercept and weights of (coverage, phrasing, margin, evidence).
-COEFFICIENTS = (-3.61, 1.59, 1.44, 0.93, 3.98)
+COEFFICIENTS = (-3.63, 1.49, 1.37, 0.81, 4.27)
 """Printed by ``python -m benchmarks.fit`` (tune half only)."""
 
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
@@ -193,6 +193,10 @@ class Matcher:
         """The indexed term a query word stands for, with a quality factor, or None."""
         if term in self._postings:
             return term, 1.0
+        if word.endswith("ent") and len(word) > 5:
+            verb = stem(word[:-2])  # "pensent" -> "pense": Snowball keeps some plural verbs whole
+            if verb in self._postings:
+                return verb, 0.95
         english = self._english.get(english_stem(word))
         if english is not None and english in self._postings:
             return english, ENGLISH_PENALTY
@@ -209,10 +213,12 @@ class Matcher:
         """A known stem of the same word family ("creatif" / "creativ"), if one is close.
 
         Snowball leaves some derived forms apart; a long shared beginning that differs
-        only in the last letters is the same word in another form.
+        only in the last letters is the same word in another form. A whole query word
+        that starts a known word is a clipped form ("edito", "notifs", "appli").
         """
         for size in range(len(term), max(MIN_PREFIX, len(term) - 2) - 1, -1):
-            stems = [s for s in self._prefixes.get(term[:size], ()) if len(s) <= size + 3 and s in self._postings]
+            longest = 99 if size == len(term) else size + 3
+            stems = [s for s in self._prefixes.get(term[:size], ()) if len(s) <= longest and s in self._postings]
             if stems:
                 best = max(stems, key=lambda s: (self._df.get(s, 0.0), s))
                 return best, FAMILY_PENALTY

@@ -26,6 +26,7 @@ _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł":
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 _DISCORD = re.compile(r"<(?:@[!&]?|#|a?:\w+:)\d+>")
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
 _ELISION = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)'")
 
@@ -34,8 +35,9 @@ def _fold(text: str) -> str:
     """NFKC, casefold, accents stripped, ligatures spelled out, invisible marks removed."""
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
     text = _INVISIBLE.sub("", text).casefold().translate(_LIGATURES)
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():
+        return text
+    return _COMBINING.sub("", unicodedata.normalize("NFD", text))
 
 
 def normalise(text: str) -> str:
@@ -86,7 +88,7 @@ FRENCH_STOPWORDS = _wordlist(
     sous apres lors selon via tel telle tels telles cas ceux-ci celle-ci ca-y ya-t-il y-a-t-il t-il t-elle
     svp stp merci bonjour salut coucou hello hey yo bonsoir re slt bjr cc pls please plz thx thanks
     lol mdr ptdr xd haha hahaha hihi ah oh eh euh hum bref voila quoi ouf rien
-    mr mme monsieur madame gens quelqu'un quelqu'une personne
+    mr mme monsieur madame gens quelqu'un quelqu'une personne aujourd hui aujourdhui
     """
 )
 
@@ -217,8 +219,10 @@ def words(text: str) -> list[str]:
     out: list[str] = []
     for raw in _WORD.findall(folded):
         expanded = SMS.get(raw)
-        parts = expanded.split() if expanded else [raw]
-        for part in parts:
+        if expanded is None and "'" not in raw:
+            out.append(raw)
+            continue
+        for part in expanded.split() if expanded else [raw]:
             for piece in _ELISION.sub("", part).split("'"):
                 if piece:
                     out.append(piece)
