@@ -1,0 +1,295 @@
+"""Member commands: ``/ask``, ``/answer``, and questions asked by mention or in a DM.
+
+Thin: parse the input, call the service, format the reply. Two house rules live here
+because they are about Discord, not about answers: a per-member cooldown, and not
+posting the same answer publicly twice in a minute in one channel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core.models import Reply, ReplyKind
+from bot.exts.common import APOLOGY, NO_MENTIONS, asker_of, faq_bot, send
+from bot.exts.formatting import (
+    CHOICE_NAME_LIMIT,
+    answer_messages,
+    shorten,
+    suggestions_embed,
+)
+from bot.exts.views import answer_view, deliver_answer, suggestions_view
+
+if TYPE_CHECKING:
+    from bot.app import FaqBot
+
+log = logging.getLogger(__name__)
+
+REPEAT_WINDOW = 60.0
+"""The same answer is not posted publicly twice in a channel within this many seconds."""
+DEFER_AFTER = 2.0
+"""If the service has not answered by then, defer: Discord drops interactions left
+unanswered for 3 seconds."""
+REPEATED_NOTE = "Je viens de donner cette réponse ici il y a moins d'une minute : je te la montre en privé 😉"
+REPEATED_NOTE_DM = "Je viens de donner cette réponse dans le salon : je te l'envoie en privé 😉"
+
+
+def cooldown_text(seconds: float) -> str:
+    return f"Doucement 🙂 Tu pourras poser une autre question dans {max(1, round(seconds))} s."
+
+
+class Cooldowns:
+    """When each member may ask again; a pure clock-driven helper."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._until: dict[int, float] = {}
+
+    def remaining(self, user_id: int, now: float | None = None) -> float:
+        now = time.monotonic() if now is None else now
+        return max(0.0, self._until.get(user_id, 0.0) - now)
+
+    def start(self, user_id: int, now: float | None = None) -> None:
+        if self.seconds > 0:
+            now = time.monotonic() if now is None else now
+            self._until[user_id] = now + self.seconds
+            if len(self._until) > 10_000:
+                self._until = {k: v for k, v in self._until.items() if v > now}
+
+
+class RecentAnswers:
+    """Which answers were posted publicly where, in the last ``REPEAT_WINDOW`` seconds."""
+
+    def __init__(self, window: float = REPEAT_WINDOW) -> None:
+        self.window = window
+        self._posted: dict[tuple[int, str], float] = {}
+
+    def seen(self, channel_id: int | None, slug: str, now: float | None = None) -> bool:
+        if channel_id is None:
+            return False
+        now = time.monotonic() if now is None else now
+        return now - self._posted.get((channel_id, slug), -self.window - 1) < self.window
+
+    def note(self, channel_id: int | None, slug: str, now: float | None = None) -> None:
+        if channel_id is None:
+            return
+        now = time.monotonic() if now is None else now
+        self._posted[(channel_id, slug)] = now
+        if len(self._posted) > 10_000:
+            self._posted = {k: v for k, v in self._posted.items() if now - v < self.window}
+
+
+class AskCog(commands.Cog):
+    """Questions from members, whichever way they ask."""
+
+    def __init__(self, bot: FaqBot) -> None:
+        self.bot = bot
+        self.cooldowns = Cooldowns(bot.settings.cooldown_seconds)
+        self.recent = RecentAnswers()
+
+    # --- /ask ---------------------------------------------------------------------------
+
+    @app_commands.command(name="ask")
+    @app_commands.rename(for_="for")
+    @app_commands.describe(
+        question="Your question, as you would ask a colleague",
+        private="Only you see the answer",
+        for_="Answer this member's question: only they are pinged",
+    )
+    async def ask(
+        self,
+        interaction: discord.Interaction[Any],
+        question: app_commands.Range[str, 1, 2000],
+        private: bool = False,
+        for_: discord.Member | None = None,
+    ) -> None:
+        """Ask a question about the community manager job"""
+        wait = self.cooldowns.remaining(interaction.user.id)
+        if wait > 0:
+            await send(interaction, content=cooldown_text(wait), ephemeral=True)
+            return
+        self.cooldowns.start(interaction.user.id)
+        target = for_ if for_ is not None and not for_.bot and for_.id != interaction.user.id else None
+        asker = asker_of(
+            interaction.user,
+            interaction.guild,
+            interaction.channel_id,
+            display_name=target.display_name if target is not None else None,
+        )
+        reply = await self._within_deadline(interaction, self.bot.service.ask(question, asker), private)
+        interaction.extras["question_id"] = reply.question_id
+        await self._answer_interaction(interaction, reply, private=private, target=target)
+
+    async def _within_deadline(self, interaction: discord.Interaction[Any], work: Any, private: bool) -> Reply:
+        """Await the service; defer first if it is slow, so Discord never drops us."""
+        task = asyncio.ensure_future(work)
+        done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER)
+        if not done:
+            log.warning("Réponse lente (> %.1f s) : interaction différée", DEFER_AFTER)
+            await interaction.response.defer(ephemeral=private, thinking=True)
+        return await task
+
+    async def _answer_interaction(
+        self,
+        interaction: discord.Interaction[Any],
+        reply: Reply,
+        *,
+        private: bool,
+        target: discord.Member | None,
+    ) -> None:
+        user_id = interaction.user.id
+        if reply.kind is ReplyKind.ANSWER and reply.answer is not None:
+            repeated = not private and self.recent.seen(interaction.channel_id, reply.answer.slug)
+            if repeated and interaction.response.is_done() and not private:
+                # Deferred publicly: drop the public "thinking…" and answer privately.
+                await interaction.delete_original_response()
+            if repeated:
+                await deliver_answer(interaction, reply, ephemeral=True, asker_id=user_id, content=REPEATED_NOTE)
+                return
+            content = None
+            allowed = NO_MENTIONS
+            if target is not None and not private:
+                name = discord.utils.escape_markdown(interaction.user.display_name)
+                content = f"{target.mention}, {name} pense que cette réponse peut t'aider :"
+                allowed = discord.AllowedMentions(everyone=False, roles=False, replied_user=False, users=[target])
+            await deliver_answer(
+                interaction, reply, ephemeral=private, asker_id=user_id, content=content, allowed_mentions=allowed
+            )
+            if not private:
+                self.recent.note(interaction.channel_id, reply.answer.slug)
+            return
+        if reply.kind is ReplyKind.SUGGESTIONS and reply.suggestions and reply.question_id is not None:
+            embed = suggestions_embed(reply.text, [s.title for s in reply.suggestions])
+            await send(interaction, embed=embed, view=suggestions_view(reply, user_id), ephemeral=private)
+            return
+        # Unanswered, small talk, invalid: a short kind line, seen only by the asker.
+        await send(interaction, content=plain_text(reply, interaction.user.display_name), ephemeral=True)
+
+    # --- /answer ------------------------------------------------------------------------
+
+    @app_commands.command(name="answer")
+    @app_commands.describe(topic="Start typing the topic, then pick it")
+    async def answer(self, interaction: discord.Interaction[Any], topic: str) -> None:
+        """Show one answer from the FAQ"""
+        asker = asker_of(interaction.user, interaction.guild, interaction.channel_id)
+        reply = self.bot.service.show(topic, asker)
+        await deliver_answer(interaction, reply, ephemeral=False, asker_id=interaction.user.id)
+
+    @answer.autocomplete("topic")
+    async def _topic_autocomplete(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return topic_choices(faq_bot(interaction), current)
+
+    # --- mentions and DMs ---------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        if message.author.bot or self.bot.user is None:
+            return
+        in_dm = message.guild is None
+        if not in_dm and self.bot.user not in message.mentions:
+            return
+        question = strip_mention(message.content, self.bot.user.id)
+        try:
+            await self._answer_message(message, question)
+        except Exception:
+            log.exception("Erreur en répondant au message %d de %d", message.id, message.author.id)
+            try:
+                await message.reply(APOLOGY, mention_author=False, allowed_mentions=NO_MENTIONS)
+            except discord.HTTPException:
+                log.warning("Impossible de s'excuser auprès de %d", message.author.id, exc_info=True)
+
+    async def _answer_message(self, message: discord.Message, question: str) -> None:
+        wait = self.cooldowns.remaining(message.author.id)
+        if wait > 0:
+            await message.reply(cooldown_text(wait), mention_author=False, allowed_mentions=NO_MENTIONS)
+            return
+        self.cooldowns.start(message.author.id)
+        asker = asker_of(message.author, message.guild, message.channel.id)
+        reply = await self.bot.service.ask(question, asker)
+        if reply.kind is ReplyKind.ANSWER and reply.answer is not None:
+            public = message.guild is not None
+            if public and self.recent.seen(message.channel.id, reply.answer.slug):
+                await self._answer_in_dm(message, reply)
+                return
+            await self._send_answer(message, reply, public=public)
+            if public:
+                self.recent.note(message.channel.id, reply.answer.slug)
+            return
+        if reply.kind is ReplyKind.SUGGESTIONS and reply.suggestions and reply.question_id is not None:
+            embed = suggestions_embed(reply.text, [s.title for s in reply.suggestions])
+            view = suggestions_view(reply, message.author.id)
+            await message.reply(embed=embed, view=view, mention_author=False, allowed_mentions=NO_MENTIONS)
+            return
+        await message.reply(
+            plain_text(reply, message.author.display_name), mention_author=False, allowed_mentions=NO_MENTIONS
+        )
+
+    async def _send_answer(
+        self, message: discord.Message, reply: Reply, *, public: bool, channel: discord.abc.Messageable | None = None
+    ) -> None:
+        assert reply.answer is not None
+        batches = answer_messages(reply.answer)
+        sent: list[int] = []
+        for i, embeds in enumerate(batches):
+            last = i == len(batches) - 1
+            view = answer_view(reply, asker_id=message.author.id, previous=sent, public=public) if last else None
+            kwargs: dict[str, Any] = {"embeds": embeds, "allowed_mentions": NO_MENTIONS}
+            if view is not None:
+                kwargs["view"] = view
+            if channel is not None:
+                posted = await channel.send(**kwargs)
+            elif i == 0:
+                posted = await message.reply(mention_author=False, **kwargs)
+            else:
+                posted = await message.channel.send(**kwargs)
+            sent.append(posted.id)
+
+    async def _answer_in_dm(self, message: discord.Message, reply: Reply) -> None:
+        """The answer was just posted here: send it privately rather than again in public."""
+        try:
+            dm = await message.author.create_dm()
+            await dm.send(REPEATED_NOTE_DM, allowed_mentions=NO_MENTIONS)
+            await self._send_answer(message, reply, public=False, channel=dm)
+        except discord.Forbidden:
+            await message.reply(
+                "Je viens de répondre à cette question juste au-dessus ⬆️",
+                mention_author=False,
+                allowed_mentions=NO_MENTIONS,
+            )
+
+
+MENTION_PREFIX = r"<@!?{id}>"
+
+
+def strip_mention(content: str, bot_id: int) -> str:
+    """The question without the bot's mention(s)."""
+    return re.sub(MENTION_PREFIX.format(id=bot_id), " ", content).strip()
+
+
+def plain_text(reply: Reply, display_name: str) -> str:
+    """Short replies (unanswered, small talk, invalid) with the member's name escaped."""
+    text = reply.text
+    if display_name and display_name in text:
+        text = text.replace(display_name, discord.utils.escape_markdown(display_name))
+    return shorten_text(text)
+
+
+def shorten_text(text: str) -> str:
+    return text if len(text) <= 2000 else text[:1999] + "…"
+
+
+def topic_choices(bot: FaqBot, current: str) -> list[app_commands.Choice[str]]:
+    """Up to 25 answers whose title matches what was typed so far."""
+    return [
+        app_commands.Choice(name=shorten(title, CHOICE_NAME_LIMIT), value=slug)
+        for slug, title in bot.service.search_titles(current, limit=25)
+    ]

@@ -1,0 +1,125 @@
+"""What every cog and button shares: who is a moderator, how to answer an interaction
+whatever state it is in, and the one way errors reach the user and the log."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+from bot.core.errors import BotError
+from bot.core.models import Asker
+
+if TYPE_CHECKING:
+    from bot.app import FaqBot
+
+log = logging.getLogger(__name__)
+
+NO_MENTIONS = discord.AllowedMentions.none()
+APOLOGY = "Oups, quelque chose s'est mal passé de mon côté 😕 Désolé ! L'équipe technique a été prévenue."
+NOT_A_MODERATOR = "Cette commande est réservée à la modération."
+GUILD_ONLY = "Cette commande ne marche que sur un serveur."
+
+
+class NotModerator(app_commands.CheckFailure):
+    """Raised by the moderator check; the tree answers with ``NOT_A_MODERATOR``."""
+
+
+def faq_bot(interaction: discord.Interaction[Any]) -> FaqBot:
+    return interaction.client  # type: ignore[return-value]
+
+
+def is_moderator(interaction: discord.Interaction[Any]) -> bool:
+    """Manage Messages in this channel, or one of the ``MODERATOR_ROLE_IDS`` roles.
+
+    ``default_permissions`` only hides commands, and server admins can change that in
+    their settings: this runtime check is what actually protects the review queue.
+    """
+    user = interaction.user
+    if interaction.guild is None or not isinstance(user, discord.Member):
+        return False
+    if interaction.permissions.manage_messages:
+        return True
+    allowed = set(faq_bot(interaction).settings.moderator_role_ids)
+    return any(role.id in allowed for role in user.roles)
+
+
+async def require_moderator(interaction: discord.Interaction[Any]) -> bool:
+    """The runtime half of the moderator rule, used as the moderator cogs' check."""
+    if not is_moderator(interaction):
+        raise NotModerator(NOT_A_MODERATOR)
+    return True
+
+
+async def send(interaction: discord.Interaction[Any], **kwargs: Any) -> discord.Message | None:
+    """Answer an interaction, or follow up if it is already answered or deferred.
+
+    Returns the message sent when Discord tells us which one it is.
+    """
+    kwargs.setdefault("allowed_mentions", NO_MENTIONS)
+    if not interaction.response.is_done():
+        response = await interaction.response.send_message(**kwargs)
+        if isinstance(response.resource, discord.InteractionMessage):
+            return response.resource
+        return None
+    return await interaction.followup.send(wait=True, **kwargs)
+
+
+async def report_error(interaction: discord.Interaction[Any], error: BaseException) -> None:
+    """Turn an error into a short ephemeral reply: domain errors say what is wrong,
+    anything else is logged with its traceback (and the question id) and apologised for."""
+    original = error
+    while isinstance(original, (app_commands.CommandInvokeError, app_commands.TransformerError)):
+        if original.__cause__ is None or original.__cause__ is original:
+            break
+        original = original.__cause__
+    if isinstance(original, app_commands.CommandInvokeError):
+        original = original.original
+    if isinstance(original, BotError):
+        text = _capitalise(str(original))
+    elif isinstance(original, NotModerator):
+        text = NOT_A_MODERATOR
+    elif isinstance(original, app_commands.NoPrivateMessage):
+        text = GUILD_ONLY
+    elif isinstance(original, app_commands.CheckFailure):
+        text = str(original) or NOT_A_MODERATOR
+    elif isinstance(original, app_commands.TransformerError):
+        text = "Je n'ai pas compris cette valeur : choisis-la dans la liste proposée."
+    else:
+        command = interaction.command.qualified_name if interaction.command else _custom_id(interaction)
+        log.error(
+            "Erreur pendant %s (question %s, utilisateur %s)",
+            command,
+            interaction.extras.get("question_id"),
+            interaction.user.id if interaction.user else None,
+            exc_info=original,
+        )
+        text = APOLOGY
+    try:
+        await send(interaction, content=text, ephemeral=True)
+    except discord.HTTPException:
+        log.warning("Impossible de prévenir l'utilisateur de l'erreur", exc_info=True)
+
+
+def _custom_id(interaction: discord.Interaction[Any]) -> str:
+    data = interaction.data or {}
+    return f"le bouton {data.get('custom_id', '?')}"
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def asker_of(
+    user: discord.abc.User, guild: discord.Guild | None, channel_id: int | None, display_name: str | None = None
+) -> Asker:
+    """Who asked and where, as the core understands it."""
+    return Asker(
+        display_name=display_name or user.display_name,
+        user_id=user.id,
+        guild_id=guild.id if guild else None,
+        channel_id=channel_id,
+        server_name=guild.name if guild else None,
+    )

@@ -1,0 +1,117 @@
+"""The real bot against the fake Discord: real discord.py, real SQLite file, real answers.
+
+One bot per test module (starting one costs a login, a gateway handshake and a command
+sync); tests that need a clean slate (cooldown) ask for a fresh member with ``member``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import shutil
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from bot.app import FaqBot
+from bot.config import Settings
+from bot.core.service import Service
+from tests.fake_discord import TOKEN, FakeDiscord, FakeUser, point_discord_py_at
+
+ROOT = Path(__file__).resolve().parents[2]
+ANSWERS = ROOT / "answers"
+COOLDOWN = 30.0
+
+
+def long_answer_file(directory: Path) -> Path:
+    """An answer far longer than one embed: 14 paragraphs of ~900 characters (~12,600)."""
+    paragraph = (
+        "Paragraphe {n} : un community manager anime, écoute et protège sa communauté au quotidien. "
+        + "Il répond, il modère, il prend du recul, il mesure ce qui marche et il recommence. " * 10
+    )
+    body = "\n\n".join(paragraph.format(n=n).strip() for n in range(1, 15))
+    path = directory / "guide-tres-long.md.jinja"
+    path.write_text(
+        "---\n"
+        "title: Le guide très long du marathon de la modération\n"
+        "questions:\n"
+        "  - Donne-moi le guide très long du marathon de la modération\n"
+        "keywords: [marathon, guide-long]\n"
+        "source: https://example.org/guide-long\n"
+        "author: La rédaction\n"
+        "---\n" + body + "\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@dataclass
+class World:
+    fake: FakeDiscord
+    bot: FaqBot
+    settings: Settings
+    answers_dir: Path
+    _users: itertools.count
+
+    def new_member(self, name: str = "Membre", roles: tuple[str, ...] = ()) -> FakeUser:
+        """A member who has never asked anything (no cooldown running)."""
+        number = next(self._users)
+        return self.fake.add_user(f"member{number}", f"{name} {number}", roles=roles)
+
+
+async def start_world(tmp: Path, **overrides: object) -> AsyncIterator[World]:
+    answers_dir = tmp / "answers"
+    shutil.copytree(ANSWERS, answers_dir)
+    long_answer_file(answers_dir)
+    fake = await FakeDiscord().start()
+    settings = Settings(
+        discord_token=TOKEN,
+        guild_ids=(fake.guild_id,),
+        moderator_role_ids=(fake.roles["Équipe éditoriale"].id,),
+        answers_dir=answers_dir,
+        database_path=tmp / "data" / "bot.sqlite3",
+        cooldown_seconds=COOLDOWN,
+    )
+    settings = replace(settings, **overrides)  # type: ignore[arg-type]
+    service = await Service.open(settings)
+    with point_discord_py_at(fake):
+        bot = FaqBot(settings, service, watch_interval=0.1, guild_ready_timeout=0.05)
+        task = asyncio.create_task(bot.start(TOKEN))
+        await asyncio.wait_for(bot.wait_until_ready(), 10)
+        try:
+            yield World(fake, bot, settings, answers_dir, itertools.count(1))
+        finally:
+            await bot.close()
+            await task
+            await service.close()
+            await fake.close()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
+    async for value in start_world(tmp_path_factory.mktemp("e2e")):
+        yield value
+
+
+@pytest.fixture
+def fake(world: World) -> FakeDiscord:
+    return world.fake
+
+
+@pytest.fixture
+def member(world: World) -> FakeUser:
+    return world.new_member()
+
+
+@pytest.fixture(autouse=True)
+def no_problems(request: pytest.FixtureRequest) -> Callable[[], None]:
+    """Every e2e test ends with the fake having seen nothing wrong (unknown routes,
+    payloads Discord would reject, late answers)."""
+    yield  # type: ignore[misc]
+    if "world" in request.fixturenames:
+        world: World = request.getfixturevalue("world")
+        problems, world.fake.problems[:] = list(world.fake.problems), []
+        assert problems == [], problems
