@@ -77,15 +77,18 @@ def split_text(text: str, limit: int = DESCRIPTION_LIMIT) -> list[str]:
     return chunks
 
 
+_SEPARATORS = ((r"\n", "\n"), (r"(?<=[.!?…])\s+", " "), (r"\s+", " "))
+
+
 def _split_long(paragraph: str, limit: int) -> list[str]:
     if len(paragraph) <= limit:
         return [paragraph]
-    for separator, joiner in ((r"\n", "\n"), (r"(?<=[.!?…])\s+", " "), (r"\s+", " ")):
-        parts = [p for p in re.split(separator, paragraph) if p]
-        if len(parts) > 1:
-            break
-    else:
+    # Prefer line breaks, then sentence ends, then spaces; cut mid-word only as a last resort.
+    splits = ((re.split(sep, paragraph), joiner) for sep, joiner in _SEPARATORS)
+    found = next(((parts, joiner) for parts, joiner in splits if len([p for p in parts if p]) > 1), None)
+    if found is None:
         return [paragraph[i : i + limit] for i in range(0, len(paragraph), limit)]
+    parts, joiner = [p for p in found[0] if p], found[1]
     pieces: list[str] = []
     current = ""
     for part in parts:

@@ -7,6 +7,7 @@ Custom ids stay under Discord's 100 characters.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import re
@@ -147,10 +148,8 @@ class DeleteButton(GuardedButton, template=r"faq:del:(?P<asker>\d+)(?::(?P<parts
             await interaction.message.delete()
         if isinstance(channel, discord.abc.Messageable):
             for part in self.parts:
-                try:
+                with contextlib.suppress(discord.NotFound):
                     await channel.get_partial_message(part).delete()  # type: ignore[attr-defined]
-                except discord.NotFound:
-                    pass
         log.info("Réponse supprimée par %s (%d) dans %s", interaction.user, interaction.user.id, interaction.channel_id)
 
 
