@@ -48,7 +48,7 @@ class _Client(discord.Client):
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def world() -> AsyncIterator[tuple[FakeDiscord, _Client]]:
+async def raw_world() -> AsyncIterator[tuple[FakeDiscord, _Client]]:
     fake = await FakeDiscord().start()
     with point_discord_py_at(fake):
         client = _Client(fake.guild_id)
@@ -60,8 +60,8 @@ async def world() -> AsyncIterator[tuple[FakeDiscord, _Client]]:
     await fake.close()
 
 
-async def test_login_ready_and_guild(world: tuple[FakeDiscord, _Client]) -> None:
-    fake, client = world
+async def test_login_ready_and_guild(raw_world: tuple[FakeDiscord, _Client]) -> None:
+    fake, client = raw_world
     assert client.user is not None and client.user.id == fake.bot.id
     guild = client.get_guild(fake.guild_id)
     assert guild is not None and guild.name == fake.guild_name
@@ -74,8 +74,8 @@ async def test_login_ready_and_guild(world: tuple[FakeDiscord, _Client]) -> None
     assert fake.problems == []
 
 
-async def test_interaction_callback_is_recorded(world: tuple[FakeDiscord, _Client]) -> None:
-    fake, _ = world
+async def test_interaction_callback_is_recorded(raw_world: tuple[FakeDiscord, _Client]) -> None:
+    fake, _ = raw_world
     injected = await fake.slash("echo", {"word": "bonjour"}, user="alice")
     reply = await injected.reply()
     assert reply.content == "Alice: bonjour"
@@ -83,8 +83,8 @@ async def test_interaction_callback_is_recorded(world: tuple[FakeDiscord, _Clien
     assert fake.problems == []
 
 
-async def test_deferred_then_followup(world: tuple[FakeDiscord, _Client]) -> None:
-    fake, _ = world
+async def test_deferred_then_followup(raw_world: tuple[FakeDiscord, _Client]) -> None:
+    fake, _ = raw_world
     injected = await fake.slash("slow")
     callback = await injected.callback()
     assert callback.body["type"] == 5
@@ -93,8 +93,8 @@ async def test_deferred_then_followup(world: tuple[FakeDiscord, _Client]) -> Non
     assert fake.problems == []
 
 
-async def test_messages_mention_and_dm(world: tuple[FakeDiscord, _Client]) -> None:
-    fake, _ = world
+async def test_messages_mention_and_dm(raw_world: tuple[FakeDiscord, _Client]) -> None:
+    fake, _ = raw_world
     await fake.post("salut", mention_bot=True)
     sent = await fake.wait_sent(lambda s: s.route == "POST /channels/{channel_id}/messages")
     assert sent.message is not None and "salut" in sent.message.content
@@ -105,16 +105,16 @@ async def test_messages_mention_and_dm(world: tuple[FakeDiscord, _Client]) -> No
     assert dm.message is not None and fake.dm_messages("dave")[0].content == "got 'coucou'"
 
 
-async def test_unmentioned_message_has_no_content_without_the_intent(world: tuple[FakeDiscord, _Client]) -> None:
-    fake, client = world
+async def test_unmentioned_message_has_no_content_without_the_intent(raw_world: tuple[FakeDiscord, _Client]) -> None:
+    fake, client = raw_world
     before = len(client.seen)
     await fake.post("a secret")
     await fake.wait_sent(lambda s: s.route == "POST /channels/{channel_id}/messages", start=len(fake.sent))
     assert client.seen[before].content == ""
 
 
-async def test_unknown_interaction_and_limits_are_enforced(world: tuple[FakeDiscord, _Client]) -> None:
-    fake, client = world
+async def test_unknown_interaction_and_limits_are_enforced(raw_world: tuple[FakeDiscord, _Client]) -> None:
+    fake, client = raw_world
     too_long = discord.Embed(description="x" * 4097)
     channel = client.get_channel(fake.channel("general").id)
     assert isinstance(channel, discord.TextChannel)
