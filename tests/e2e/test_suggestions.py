@@ -1,0 +1,70 @@
+""" "Did you mean…": with a match threshold nothing reaches, every close question gets
+suggestion buttons, which makes the flow testable whatever the matcher's tuning."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+
+from bot.app import FaqBot
+from tests.e2e.conftest import World, start_world
+from tests.fake_discord import TOKEN, FakeDiscord, point_discord_py_at
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
+    async for value in start_world(tmp_path_factory.mktemp("suggest"), match_threshold=1.0, suggest_threshold=0.05):
+        yield value
+
+
+async def test_did_you_mean_then_pick_replaces_the_suggestions(world: World, fake: FakeDiscord) -> None:
+    asker = world.new_member()
+    reply = await (await fake.slash("ask", {"question": "combien gagne un community manager ?"}, user=asker)).reply()
+    assert not reply.ephemeral
+    assert 1 <= len(reply.buttons) <= 3
+    assert "Tu voulais parler" in reply.text
+    first = reply.buttons[0]
+    picked = await fake.click(reply, first, user=asker)
+    answer = await picked.reply()
+    assert answer.id == reply.id  # edited in place
+    assert answer.embeds[0]["title"] == first["label"]
+    labels = [b.get("label") for b in answer.buttons]
+    assert labels[:3] == ["Utile", "Pas vraiment", "Supprimer"]
+    # The votes count for the original question.
+    before = await world.bot.service.desk.stats()
+    await (await fake.click(answer, answer.button("Utile"), user=asker)).reply()
+    assert (await world.bot.service.desk.stats()).helpful == before.helpful + 1
+
+
+async def test_someone_else_picking_gets_the_answer_privately(world: World, fake: FakeDiscord) -> None:
+    asker, curious = world.new_member(), world.new_member()
+    reply = await (
+        await fake.slash("ask", {"question": "comment gérer un troll ?"}, user=asker, channel="entraide")
+    ).reply()
+    picked = await (await fake.click(reply, reply.buttons[0], user=curious)).reply()
+    assert picked.ephemeral
+    assert picked.id != reply.id
+    assert reply.refresh().buttons == reply.buttons  # the asker's suggestions are untouched
+
+
+async def test_buttons_still_work_after_a_restart(world: World, fake: FakeDiscord) -> None:
+    """A new bot process (same database) handles clicks on messages the old one sent."""
+    asker = world.new_member()
+    reply = await (await fake.slash("ask", {"question": "quels outils pour planifier ?"}, user=asker)).reply()
+    await world.bot.close()
+    with point_discord_py_at(fake):
+        fresh = FaqBot(world.settings, world.bot.service, watch_interval=0.1, guild_ready_timeout=0.05)
+        task = asyncio.create_task(fresh.start(TOKEN))
+        await asyncio.wait_for(fresh.wait_until_ready(), 10)
+        try:
+            choice = reply.buttons[0]
+            answer = await (await fake.click(reply, choice, user=asker)).reply()
+            assert answer.embeds[0]["title"] == choice["label"]
+        finally:
+            await fresh.close()
+            await task
