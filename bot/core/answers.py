@@ -78,10 +78,11 @@ class Renderer:
             keep_trailing_newline=False,
             auto_reload=True,
         )
+        self._compiled: dict[tuple[Path, int, str], jinja2.Template] = {}
 
     def render(self, answer: Answer, *, asker: str, server: str | None, today: dt.date | None = None) -> RenderedAnswer:
         """Render one answer; ``asker`` is escaped here, so callers pass the raw name."""
-        template = self.env.get_template(answer.path.name)
+        template = self.template(answer)
         body = template.render(asker=escape_markdown(asker), server=server, today=today or dt.date.today())
         return RenderedAnswer(
             slug=answer.slug,
@@ -91,6 +92,22 @@ class Renderer:
             author=answer.author,
             updated=answer.updated,
         )
+
+
+    def template(self, answer: Answer) -> jinja2.Template:
+        """The compiled template of an answer, from the body loaded in memory.
+
+        Rendering what was validated (not what is on disk now) is what lets a broken edit
+        leave the previous good version serving until the file is fixed.
+        """
+        key = (answer.path, answer.body_line, answer.body)
+        template = self._compiled.get(key)
+        if template is None:
+            source = "\n" * (answer.body_line - 1) + answer.body
+            code = self.env.compile(source, name=answer.path.name, filename=str(answer.path))
+            template = self.env.template_class.from_code(self.env, code, self.env.make_globals(None), None)
+            self._compiled[key] = template
+        return template
 
 
 class _AnswerLoader(jinja2.BaseLoader):
@@ -274,7 +291,7 @@ def _key_line(front: str, key: str) -> int:
 def _check_render(answer: Answer, renderer: Renderer, today: dt.date | None) -> list[Problem]:
     """Render with the values a real answer can meet; report errors and size problems."""
     try:
-        renderer.env.get_template(answer.path.name)
+        renderer.template(answer)
     except jinja2.TemplateSyntaxError as exc:
         return [Problem(answer.path, exc.lineno or answer.body_line, f"erreur de syntaxe Jinja : {exc.message}")]
     problems: list[Problem] = []

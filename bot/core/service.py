@@ -12,7 +12,7 @@ import logging
 import aiosqlite
 
 from bot.config import Settings
-from bot.core.answers import Library, Renderer, load_library
+from bot.core.answers import Library, Renderer, escape_markdown, load_library
 from bot.core.errors import UnknownAnswer
 from bot.core.matching import Matcher, decide
 from bot.core.models import (
@@ -112,7 +112,7 @@ class Service:
 
         if decision == "smalltalk" and result.smalltalk is not None:
             template = SMALLTALK_REPLIES.get(result.smalltalk, DEFAULT_SMALLTALK)
-            return Reply(ReplyKind.SMALLTALK, template.format(name=asker.display_name), candidates=candidates)
+            return Reply(ReplyKind.SMALLTALK, template.format(name=escape_markdown(asker.display_name)), candidates=candidates)
 
         best = result.best
         if decision == "answer" and best is not None and best.slug in self.library.answers:

@@ -170,7 +170,7 @@ class AskCog(commands.Cog):
             await send(interaction, embed=embed, view=suggestions_view(reply, user_id), ephemeral=private)
             return
         # Unanswered, small talk, invalid: a short kind line, seen only by the asker.
-        await send(interaction, content=plain_text(reply, interaction.user.display_name), ephemeral=True)
+        await send(interaction, content=plain_text(reply), ephemeral=True)
 
     # --- /answer ------------------------------------------------------------------------
 
@@ -230,7 +230,7 @@ class AskCog(commands.Cog):
             await message.reply(embed=embed, view=view, mention_author=False, allowed_mentions=NO_MENTIONS)
             return
         await message.reply(
-            plain_text(reply, message.author.display_name), mention_author=False, allowed_mentions=NO_MENTIONS
+            plain_text(reply), mention_author=False, allowed_mentions=NO_MENTIONS
         )
 
     async def _send_answer(
@@ -275,12 +275,9 @@ def strip_mention(content: str, bot_id: int) -> str:
     return re.sub(MENTION_PREFIX.format(id=bot_id), " ", content).strip()
 
 
-def plain_text(reply: Reply, display_name: str) -> str:
-    """Short replies (unanswered, small talk, invalid) with the member's name escaped."""
-    text = reply.text
-    if display_name and display_name in text:
-        text = text.replace(display_name, discord.utils.escape_markdown(display_name))
-    return shorten_text(text)
+def plain_text(reply: Reply) -> str:
+    """Short replies (unanswered, small talk, invalid); the service already escaped names."""
+    return shorten_text(reply.text)
 
 
 def shorten_text(text: str) -> str:

@@ -187,11 +187,6 @@ async def test_reload_reports_a_broken_file(world: World, fake: FakeDiscord) -> 
     assert "aucun problème" in ok.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core: Renderer renders the template from disk, so a broken file's new body is served "
-    "instead of the previous good version (bot/core/answers.py, reported to the core owner)",
-)
 async def test_broken_file_keeps_serving_its_previous_version(world: World, fake: FakeDiscord) -> None:
     write_answer(world.answers_dir, "garde-fou", title="Garde-fou", body="Bonne version.")
     await until(lambda: "garde-fou" in world.bot.service.library.answers)
