@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -38,6 +39,7 @@ MISSING_TOKEN = (
     "DISCORD_TOKEN n'est pas défini : mets le jeton de ton application Discord dans .env (voir .env.example)."
 )
 REJECTED_TOKEN = "Discord a refusé DISCORD_TOKEN : vérifie le jeton dans le portail développeur (onglet Bot)."
+UNREACHABLE = "Impossible de joindre Discord : vérifie la connexion réseau de cette machine."
 INTENTS_REFUSED = "Discord refuse une intention privilégiée : ce bot n'en demande aucune, vérifie la version installée."
 
 
@@ -179,6 +181,9 @@ async def serve(settings: Settings, *, install_signals: bool = True, **options: 
             code = 1
         except discord.PrivilegedIntentsRequired:
             print(INTENTS_REFUSED, file=sys.stderr)
+            code = 1
+        except (OSError, aiohttp.ClientError) as exc:
+            print(f"{UNREACHABLE} ({exc})", file=sys.stderr)
             code = 1
         except Exception:
             log.exception("Le bot s'est arrêté sur une erreur")
