@@ -93,7 +93,6 @@ class Renderer:
             updated=answer.updated,
         )
 
-
     def template(self, answer: Answer) -> jinja2.Template:
         """The compiled template of an answer, from the body loaded in memory.
 

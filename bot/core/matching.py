@@ -58,6 +58,9 @@ FAMILY_PENALTY = 0.75
 MIN_FUZZY = 6
 """Shorter words are not corrected: too many real words are one letter apart."""
 MIN_PREFIX = 4
+FAMILY_MIN_SHARED = 5
+"""Two stems are one family only when they share at least this many first letters:
+four let "recette" pass for "réception"."""
 RANK_PHRASING = 0.5
 """How much the best single phrasing counts next to whole-answer coverage for ranking."""
 TOP_K = 10
@@ -216,7 +219,7 @@ class Matcher:
         only in the last letters is the same word in another form. A whole query word
         that starts a known word is a clipped form ("edito", "notifs", "appli").
         """
-        for size in range(len(term), max(MIN_PREFIX, len(term) - 2) - 1, -1):
+        for size in range(len(term), max(FAMILY_MIN_SHARED, len(term) - 2) - 1, -1):
             longest = 99 if size == len(term) else size + 3
             stems = [s for s in self._prefixes.get(term[:size], ()) if len(s) <= longest and s in self._postings]
             if stems:

