@@ -62,19 +62,7 @@ def split_text(text: str, limit: int = DESCRIPTION_LIMIT) -> list[str]:
     at spaces; only a single "word" longer than the limit is cut mid-word.
     """
     paragraphs = [p.strip("\n") for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
-    chunks: list[str] = []
-    current = ""
-    for paragraph in paragraphs:
-        for piece in _split_long(paragraph, limit):
-            candidate = f"{current}\n\n{piece}" if current else piece
-            if len(candidate) <= limit:
-                current = candidate
-            else:
-                chunks.append(current)
-                current = piece
-    if current:
-        chunks.append(current)
-    return chunks
+    return _pack([piece for paragraph in paragraphs for piece in _split_long(paragraph, limit)], "\n\n", limit)
 
 
 _SEPARATORS = ((r"\n", "\n"), (r"(?<=[.!?…])\s+", " "), (r"\s+", " "))
@@ -89,19 +77,23 @@ def _split_long(paragraph: str, limit: int) -> list[str]:
     if found is None:
         return [paragraph[i : i + limit] for i in range(0, len(paragraph), limit)]
     parts, joiner = [p for p in found[0] if p], found[1]
-    pieces: list[str] = []
+    return _pack([sub for part in parts for sub in _split_long(part, limit)], joiner, limit)
+
+
+def _pack(pieces: list[str], joiner: str, limit: int) -> list[str]:
+    """Join consecutive pieces (each within ``limit``) into as few chunks as fit."""
+    chunks: list[str] = []
     current = ""
-    for part in parts:
-        for sub in _split_long(part, limit):
-            candidate = f"{current}{joiner}{sub}" if current else sub
-            if len(candidate) <= limit:
-                current = candidate
-            else:
-                pieces.append(current)
-                current = sub
+    for piece in pieces:
+        candidate = f"{current}{joiner}{piece}" if current else piece
+        if len(candidate) <= limit:
+            current = candidate
+        else:
+            chunks.append(current)
+            current = piece
     if current:
-        pieces.append(current)
-    return pieces
+        chunks.append(current)
+    return chunks
 
 
 def answer_footer(answer: RenderedAnswer) -> str | None:
