@@ -8,6 +8,7 @@ import pytest
 
 from bot.config import Settings
 from bot.core.errors import SettingsError
+from tests.conftest import ROOT, env_example_names
 
 
 def test_defaults_work_with_an_empty_environment(tmp_path: Path) -> None:
@@ -49,9 +50,7 @@ def test_suggest_threshold_cannot_exceed_match_threshold() -> None:
 
 
 def test_env_example_lists_every_setting() -> None:
-    example = (Path(__file__).resolve().parents[1] / ".env.example").read_text(encoding="utf-8")
-    names = {line.split("=", 1)[0] for line in example.splitlines() if line and not line.startswith("#")}
-    assert names == {
+    assert env_example_names() == {
         "DISCORD_TOKEN",
         "GUILD_IDS",
         "MODERATOR_ROLE_IDS",
@@ -63,6 +62,7 @@ def test_env_example_lists_every_setting() -> None:
         "RETENTION_DAYS",
         "LOG_LEVEL",
     }
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
     Settings.from_env(
         dict(line.split("=", 1) for line in example.splitlines() if line and not line.startswith("#")),
         check_answers_dir=False,
