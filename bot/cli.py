@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import logging
 import os
@@ -114,9 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _with_answers(settings: Settings, answers: Path) -> Settings:
-    from dataclasses import replace
-
-    return replace(settings, answers_dir=answers)
+    return dataclasses.replace(settings, answers_dir=answers)
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
@@ -141,18 +140,16 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_show(settings: Settings, args: argparse.Namespace) -> int:
     from bot.core.answers import Renderer, load_library
     from bot.core.errors import UnknownAnswer
-    from bot.core.models import RenderedAnswer
     from bot.core.service import format_answer
 
     library = load_library(settings.answers_dir)
     answer = library.answers.get(args.slug)
     if answer is None:
-        broken = [p for p in library.problems if p.path.name == f"{args.slug}.md.jinja"]
-        for problem in broken:
-            print(problem, file=sys.stderr)
+        for problem in library.problems:
+            if problem.path.name == f"{args.slug}.md.jinja":
+                print(problem, file=sys.stderr)
         raise UnknownAnswer(args.slug)
-    rendered: RenderedAnswer = Renderer(settings.answers_dir).render(answer, asker="toi", server=None)
-    print(format_answer(rendered))
+    print(format_answer(Renderer(settings.answers_dir).render(answer, asker="toi", server=None)))
     return 0
 
 
