@@ -118,9 +118,7 @@ class ReviewDesk:
         return await self.repository.groups(status, limit=max(limit, 0), offset=max(offset, 0))
 
     async def show(self, group_id: int) -> tuple[QuestionGroup, list[QuestionRecord]]:
-        group = await self.repository.group(group_id)
-        if group is None:
-            raise UnknownQuestion(group_id)
+        group = await self._group(group_id)
         return group, await self.repository.group_questions(group_id)
 
     async def resolve(self, group_id: int, slug: str, by: str) -> QuestionGroup:

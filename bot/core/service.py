@@ -84,10 +84,9 @@ class Service:
         desk = ReviewDesk(repository, matcher)
         service = cls(settings, library, matcher, desk, connection)
         await service._teach_learned()
-        if settings.retention_days:
-            purged = await desk.purge(settings.retention_days)
-            if purged:
-                log.info("%d anciennes questions supprimées (RETENTION_DAYS=%d)", purged, settings.retention_days)
+        purged = await desk.purge(settings.retention_days)
+        if purged:
+            log.info("%d anciennes questions supprimées (RETENTION_DAYS=%d)", purged, settings.retention_days)
         log.info("%d réponses chargées depuis %s", len(library.answers), settings.answers_dir)
         return service
 
@@ -149,10 +148,7 @@ class Service:
 
     def show(self, slug: str, asker: Asker) -> Reply:
         """Show one answer directly, by its slug (``/answer``, ``show``, a "did you mean" click)."""
-        answer = self.library.answers.get(slug)
-        if answer is None:
-            raise UnknownAnswer(slug)
-        rendered = self._render(answer, asker)
+        rendered = self._render(self.answer(slug), asker)
         return Reply(ReplyKind.ANSWER, format_answer(rendered), answer=rendered, score=1.0)
 
     def answer(self, slug: str) -> Answer:
