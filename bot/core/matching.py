@@ -78,7 +78,9 @@ class _Entry:
     """One answer in the index: its phrasings as term sets, for the precise rescoring."""
 
     slug: str
+    answer: Answer
     units: list[frozenset[str]] = field(default_factory=list)
+    learned: list[str] = field(default_factory=list)  # phrasings taught by moderators
 
 
 @dataclass
@@ -123,9 +125,15 @@ class Matcher:
             log.warning("réponse en double ignorée par le matcher : %s", answer.slug)
             return
         index = len(self._entries)
-        entry = _Entry(answer.slug)
+        entry = _Entry(answer.slug, answer)
         self._entries.append(entry)
         self._by_slug[answer.slug] = index
+        self._post(index, self._index_entry(entry))
+
+    def _index_entry(self, entry: _Entry) -> dict[str, float]:
+        """(Re)build an entry's phrasing units; return the weight of each of its terms."""
+        answer = entry.answer
+        entry.units = []
         weights: dict[str, float] = {}
         for phrasing in (answer.title, *answer.questions):
             unit = self._learn_words(phrasing)
@@ -146,9 +154,29 @@ class Matcher:
         for term, count in counts.items():
             body = min(W_BODY_MAX, W_BODY_BASE + W_BODY_PER_USE * count)
             weights[term] = max(weights.get(term, 0.0), body)
+        for text in entry.learned:
+            unit = self._learn_words(text)
+            if unit:
+                entry.units.append(unit)
+                for term in unit:
+                    weights[term] = W_PHRASING
+        return weights
+
+    def _post(self, index: int, weights: dict[str, float], sign: float = 1.0) -> None:
+        """Add (or, with ``sign=-1``, take back) an entry's postings and document frequencies."""
         for term, weight in weights.items():
-            self._postings.setdefault(term, {})[index] = weight
-            self._df[term] = self._df.get(term, 0.0) + weight
+            postings = self._postings.setdefault(term, {})
+            if sign > 0:
+                postings[index] = weight
+            else:
+                postings.pop(index, None)
+                if not postings:
+                    del self._postings[term]
+            df = self._df.get(term, 0.0) + sign * weight
+            if df > 1e-9:
+                self._df[term] = df
+            else:
+                self._df.pop(term, None)
 
     def _learn_words(self, text: str) -> frozenset[str]:
         pairs = analyse(text)
@@ -174,15 +202,39 @@ class Matcher:
         if index is None:
             log.warning("phrasing pour une réponse inconnue ignorée : %s", slug)
             return
+        entry = self._entries[index]
+        if text in entry.learned:
+            return
+        entry.learned.append(text)
         unit = self._learn_words(text)
         if not unit:
             return
-        self._entries[index].units.append(unit)
+        entry.units.append(unit)
         for term in unit:
             postings = self._postings.setdefault(term, {})
             before = postings.get(index, 0.0)
             postings[index] = max(before, W_PHRASING)
             self._df[term] = self._df.get(term, 0.0) + postings[index] - before
+
+    def set_learned(self, learned: Iterable[tuple[str, str]]) -> None:
+        """Make the learned phrasings exactly these (slug, text) pairs.
+
+        Moderators can take a lesson back (resolve a group again with another answer,
+        dismiss it): only the answers whose learned phrasings changed are re-indexed, so
+        the running bot forgets at once and the rest of the index is left alone.
+        """
+        wanted: dict[int, list[str]] = {}
+        for slug, text in learned:
+            index = self._by_slug.get(slug)
+            if index is not None and text not in wanted.setdefault(index, []):
+                wanted[index].append(text)
+        for index, entry in enumerate(self._entries):
+            texts = wanted.get(index, [])
+            if texts != entry.learned:
+                self._post(index, self._index_entry(entry), sign=-1.0)
+                entry.learned = texts
+                self._post(index, self._index_entry(entry))
+                self._fuzzy_cache.clear()
 
     # --- querying --------------------------------------------------------------------
 
@@ -234,7 +286,7 @@ class Matcher:
             candidates |= self._deletes.get(key, set())
         best: tuple[int, int, str] | None = None
         for candidate in candidates:
-            if candidate[0] != word[0]:
+            if candidate[0] != word[0] or self._surface[candidate] not in self._postings:
                 continue  # typos rarely hit the first letter; this avoids "viens" -> "liens"
             distance = _osa(word, candidate, limit)
             if distance > limit:

@@ -3,7 +3,7 @@
 Unanswered questions are the editors' to-do list. The desk files each one in a group of
 similar open questions (so seven people asking the same thing make one row, "asked 7
 times"), lets a moderator resolve a group with an answer — which teaches the matcher at
-once, and after every restart through ``learned()`` — or dismiss it with a reason, and
+once, and after every restart through ``teach_matcher()`` — or dismiss it with a reason, and
 handles the privacy chores (forgetting a member, purging old questions).
 
 Review ids are always GROUP ids: a moderator acts on a group, not on one message.
@@ -16,7 +16,7 @@ import csv
 import datetime as dt
 import io
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from bot.core.errors import UnknownAnswer, UnknownQuestion
@@ -46,7 +46,7 @@ class SupportsReview(Protocol):
 
     def similarity(self, a: str, b: str) -> float: ...
 
-    def add_phrasing(self, slug: str, text: str) -> None: ...
+    def set_learned(self, learned: Iterable[tuple[str, str]]) -> None: ...
 
 
 def utc_now() -> dt.datetime:
@@ -127,18 +127,16 @@ class ReviewDesk:
         if slug not in self.matcher.slugs:
             raise UnknownAnswer(slug)
         phrasings = await self.repository.resolve_group(group_id, slug, by, self._clock())
-        seen = set()
-        for phrasing in phrasings:
-            if phrasing.text not in seen:
-                seen.add(phrasing.text)
-                self.matcher.add_phrasing(phrasing.slug, phrasing.text)
-        log.info("Groupe %d résolu par %s avec « %s » (%d formulations apprises)", group_id, by, slug, len(seen))
+        await self.teach_matcher()
+        count = len({phrasing.text for phrasing in phrasings})
+        log.info("Groupe %d résolu par %s avec « %s » (%d formulations apprises)", group_id, by, slug, count)
         return await self._group(group_id)
 
     async def dismiss(self, group_id: int, reason: str | None, by: str) -> QuestionGroup:
         """Close a group without an answer; its questions stay for the record."""
         reason = reason.strip() if reason and reason.strip() else None
         await self.repository.dismiss_group(group_id, reason, by, self._clock())
+        await self.teach_matcher()  # a group dismissed after being resolved teaches nothing any more
         log.info("Groupe %d écarté par %s", group_id, by)
         return await self._group(group_id)
 
@@ -178,9 +176,11 @@ class ReviewDesk:
     async def forget_user(self, user_id: int) -> ForgetResult:
         """Erase a member: their questions, their votes, the phrasings learned only from them.
 
-        A matcher already running keeps what it learned until the next restart.
+        This desk's matcher forgets them at once; a bot running in another process (the
+        CLI's ``forget-user`` next to a running bot) forgets them at its next restart.
         """
         result = await self.repository.forget_user(user_id)
+        await self.teach_matcher()
         log.info("Membre %d oublié : %s", user_id, result)
         return result
 
@@ -193,6 +193,11 @@ class ReviewDesk:
     async def learned(self) -> list[tuple[str, str]]:
         """(slug, phrasing) pairs to teach a fresh matcher at start."""
         return [(phrasing.slug, phrasing.text) for phrasing in await self.repository.learned()]
+
+    async def teach_matcher(self) -> None:
+        """Bring the matcher's learned phrasings in line with the database, both ways:
+        what moderators taught is known at once, what they took back is forgotten."""
+        self.matcher.set_learned(await self.learned())
 
 
 def _cell(text: str) -> str:

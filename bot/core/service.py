@@ -83,7 +83,7 @@ class Service:
         matcher = Matcher(library.answers.values())
         desk = ReviewDesk(repository, matcher)
         service = cls(settings, library, matcher, desk, connection)
-        await service._teach_learned()
+        await desk.teach_matcher()
         purged = await desk.purge(settings.retention_days)
         if purged:
             log.info("%d anciennes questions supprimées (RETENTION_DAYS=%d)", purged, settings.retention_days)
@@ -94,11 +94,6 @@ class Service:
         if self._connection is not None:
             await self._connection.close()
             self._connection = None
-
-    async def _teach_learned(self) -> None:
-        for slug, phrasing in await self.desk.learned():
-            if slug in self.library.answers:
-                self.matcher.add_phrasing(slug, phrasing)
 
     async def ask(self, question: str, asker: Asker) -> Reply:
         """Answer a question; it is stored before this returns (nothing is ever lost)."""
@@ -190,7 +185,7 @@ class Service:
             matcher = Matcher(fresh.answers.values())
             self.library, self.matcher = fresh, matcher
             self.desk.matcher = matcher
-            await self._teach_learned()
+            await self.desk.teach_matcher()
             log.info("Réponses rechargées : %d réponses", len(fresh.answers))
         else:
             self.library = fresh

@@ -77,6 +77,29 @@ def test_add_phrasing_takes_effect_at_once(matcher: Matcher) -> None:
     fresh.add_phrasing("pas-une-reponse", "rien")  # unknown slugs are ignored, not fatal
 
 
+def test_set_learned_forgets_exactly_what_was_taken_back() -> None:
+    answers = load_library(ROOT / "answers").answers.values()
+    questions = [
+        "ornithorynque galactique zygomatique",
+        "recette du pain au levain",
+        "combien gagne un cm",
+        "roi insta",
+    ]
+    fresh = Matcher(answers)
+    taught = Matcher(answers)
+    taught.add_phrasing("salaire", questions[0])
+    taught.add_phrasing("outils", questions[1])
+    assert answer_of(taught, questions[1]) == "outils"
+
+    taught.set_learned([("salaire", questions[0]), ("pas-une-reponse", "rien")])
+
+    assert answer_of(taught, questions[0]) == "salaire"
+    assert answer_of(taught, questions[1]) is None
+    taught.set_learned([])
+    # Nothing left over in the index: the scores are those of a matcher never taught anything.
+    assert [taught.match(q) for q in questions] == [fresh.match(q) for q in questions]
+
+
 def test_learned_phrasings_given_at_build_time_count(matcher: Matcher) -> None:
     library = load_library(ROOT / "answers")
     taught = Matcher(library.answers.values(), learned=[("outils", "ornithorynque galactique zygomatique")])

@@ -13,7 +13,7 @@ import pytest
 
 from bot.core.answers import load_library
 from bot.core.errors import UnknownAnswer, UnknownQuestion
-from bot.core.matching import Matcher
+from bot.core.matching import DEFAULT_MATCH_THRESHOLD, Matcher
 from bot.core.models import Asker, ForgetResult, ReviewStatus
 from bot.core.review import ReviewDesk
 from bot.storage.database import open_database
@@ -119,9 +119,7 @@ async def test_resolve_teaches_the_matcher_at_once_and_after_a_restart(desk: Rev
         (ReviewStatus.RESOLVED, "trouver-des-idees", "console:ed")
     }
     # A restart: a fresh matcher taught from the database knows it too.
-    fresh = Matcher(LIBRARY.answers.values())
-    for slug, phrasing in await desk.learned():
-        fresh.add_phrasing(slug, phrasing)
+    fresh = Matcher(LIBRARY.answers.values(), learned=await desk.learned())
     assert fresh.match(BREAD[1]).best.slug == "trouver-des-idees"  # type: ignore[union-attr]
     assert sorted(await desk.learned()) == sorted(("trouver-des-idees", text) for text in BREAD)
 
@@ -199,6 +197,23 @@ async def test_stats(desk: ReviewDesk) -> None:
     assert (stats.votes, stats.helpful, stats.share_helpful) == (2, 2, 1.0)
 
 
+async def test_a_lesson_taken_back_is_forgotten_at_once(desk: ReviewDesk, matcher: Matcher) -> None:
+    """A moderator who resolved with the wrong answer corrects it, then changes their mind
+    again and dismisses the group: the running bot follows each step, no restart needed."""
+    for text in BREAD:
+        await desk.record(ALICE, text, None, 0.1)
+    (group,) = await desk.list()
+    await desk.resolve(group.id, "salaire", "ed")
+    assert matcher.match(BREAD[0]).best.slug == "salaire"  # type: ignore[union-attr]
+
+    await desk.resolve(group.id, "trouver-des-idees", "ed")
+    assert [c.slug for c in matcher.match(BREAD[0]).candidates[:1]] == ["trouver-des-idees"]
+    assert "salaire" not in {c.slug for c in matcher.match(BREAD[0]).candidates if c.score >= 0.3}
+
+    await desk.dismiss(group.id, "hors sujet", "ed")
+    assert matcher.match(BREAD[0]).score < DEFAULT_MATCH_THRESHOLD
+
+
 async def test_forget_user(desk: ReviewDesk) -> None:
     await desk.record(ALICE, BREAD[0], None, 0.1)
     await desk.record(BOB, BREAD[1], None, 0.1)
@@ -210,9 +225,13 @@ async def test_forget_user(desk: ReviewDesk) -> None:
     assert await desk.forget_user(111) == ForgetResult(questions=1, votes=1, phrasings=1)
 
     assert await desk.learned() == [("trouver-des-idees", BREAD[1])]
+    assert desk.matcher.match(BREAD[0]).best.slug == "trouver-des-idees"  # type: ignore[union-attr]
     _, questions = await desk.show(group.id)
     assert [q.user_id for q in questions] == [222]
     assert await desk.forget_user(111) == ForgetResult(questions=0, votes=0, phrasings=0)
+
+    await desk.forget_user(222)
+    assert desk.matcher.match(BREAD[0]).score < DEFAULT_MATCH_THRESHOLD  # Bob's phrasing went with him
 
 
 async def test_retention_purges_closed_questions_only(desk: ReviewDesk, clock: Clock) -> None:
