@@ -125,11 +125,19 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.core.answers import load_library
+    from bot.core.answers import RECOMMENDED_QUESTIONS, few_questions, load_library
 
     library = load_library(settings.answers_dir)
     for problem in library.problems:
         print(problem)
+    thin = few_questions(library)
+    if thin:
+        print(
+            f"Conseil : {len(thin)} réponse(s) ont moins de {RECOMMENDED_QUESTIONS} questions alternatives "
+            f"({', '.join(thin)}). Ajoutez les façons dont les membres posent vraiment la question : "
+            "plus il y en a, plus le bot trouve la réponse.",
+            file=sys.stderr,
+        )
     if library.problems:
         print(f"{len(library.problems)} problème(s) ; {len(library.answers)} réponse(s) valide(s).", file=sys.stderr)
         return 1

@@ -13,6 +13,17 @@ def test_check_passes_on_the_shipped_library(run_cli) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == ""
     assert "15 réponse(s) valide(s)" in result.stderr
+    assert "Conseil" not in result.stderr  # every shipped answer has enough alternate questions
+
+
+def test_check_suggests_more_questions_without_failing(run_cli, answers_dir: Path) -> None:
+    write_answer(answers_dir, "maigre", questions=("Une seule façon de demander ?",))
+    write_answer(answers_dir, "riche", questions=tuple(f"Question numéro {n} ?" for n in range(10)))
+    result = run_cli("check", "--answers", str(answers_dir))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
+    (advice,) = [line for line in result.stderr.splitlines() if line.startswith("Conseil")]
+    assert "1 réponse(s) ont moins de 8 questions alternatives (maigre)" in advice
 
 
 def test_check_fails_with_path_line_messages(run_cli, answers_dir: Path) -> None:

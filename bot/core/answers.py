@@ -36,6 +36,9 @@ PARAGRAPH_LIMIT = 4096
 ANSWER_LIMIT = 24_000
 """Four full Discord messages of embeds: past that, an answer should be split in two."""
 LANG_RE = re.compile(r"^[a-z]{2}$")
+RECOMMENDED_QUESTIONS = 8
+"""Below this many alternate questions an answer is found much less often (README:
+"Alternate questions per answer"), so ``check`` suggests writing more."""
 
 
 @dataclass
@@ -348,6 +351,15 @@ def _describe(exc: jinja2.TemplateError) -> str:
     if isinstance(exc, jinja2.TemplateNotFound):
         return f"fichier inclus introuvable : {exc.name}"
     return exc.message or type(exc).__name__
+
+
+def few_questions(library: Library, minimum: int = RECOMMENDED_QUESTIONS) -> list[str]:
+    """Slugs of the answers with fewer alternate questions than ``minimum``.
+
+    Not a problem (the format asks for one), but the matcher leans on these phrasings:
+    an editor who writes three gets an answer members rarely reach.
+    """
+    return sorted(slug for slug, answer in library.answers.items() if len(answer.questions) < minimum)
 
 
 def _duplicate_questions(answers: Iterable[Answer]) -> list[Problem]:
