@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.models import QuestionGroup, QuestionRecord, ReviewStatus
-from bot.core.review import ReviewDesk
+from bot.core.review import ReviewDesk, picks
 from bot.storage.database import migrate
 
 STATUS_LABELS = {
@@ -130,6 +130,8 @@ def question_lines(question: QuestionRecord) -> list[str]:
     if question.guild_id is not None:
         where = f"serveur {question.guild_id}, salon {question.channel_id}"
     header = f"  [question {question.id}] {when(question.asked_at)} · {who} · {where} · score {question.score:.2f}"
+    if question.picked_slug:
+        header += f" · a choisi « {question.picked_slug} »"
     return [header, *(f"      {line}" for line in question.text.splitlines() or [""])]
 
 
@@ -165,6 +167,9 @@ async def cmd_show(desk: ReviewDesk, args: argparse.Namespace) -> int:
         print(f"Réponse : {group.resolved_slug}")
     if group.reason:
         print(f"Raison : {group.reason}")
+    chosen = picks(questions)
+    if chosen:
+        print("Choix des membres parmi les suggestions : " + ", ".join(f"{slug} ({n})" for slug, n in chosen))
     print("Questions :")
     for question in questions:
         for line in question_lines(question):

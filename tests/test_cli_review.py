@@ -139,6 +139,18 @@ def test_dismiss_keeps_the_group_for_the_record(run_cli) -> None:
     assert "Raison : hors sujet" in ok(run_cli("unanswered", "show", str(group_id)))
 
 
+def test_show_tells_which_suggestion_members_chose(run_cli, db_path: Path) -> None:
+    seed(db_path, (Asker(user_id=7, display_name="Ines"), BREAD[0], None), (Asker(user_id=8), BREAD[0], None))
+    with sqlite3.connect(db_path) as db:  # what a click on a "did you mean" button stores
+        db.execute("UPDATE questions SET picked_slug = ? WHERE user_id = 7", (SLUG,))
+    group_id = only_group_id(ok(run_cli("unanswered", "list")))
+    shown = ok(run_cli("unanswered", "show", str(group_id)))
+    assert f"Choix des membres parmi les suggestions : {SLUG} (1)" in shown
+    assert [line for line in shown.splitlines() if f"a choisi « {SLUG} »" in line] == [
+        next(line for line in shown.splitlines() if "Ines" in line)
+    ]
+
+
 def test_list_limit(run_cli, db_path: Path) -> None:
     seed(db_path, *((Asker(user_id=i), f"question hors sujet numéro {i} sur la pêche", None) for i in range(5)))
     listing = ok(run_cli("unanswered", "list", "--limit", "2"))

@@ -155,6 +155,8 @@ class QuestionRecord:
     reason: str | None = None
     reviewed_by: str | None = None
     reviewed_at: dt.datetime | None = None
+    picked_slug: str | None = None
+    """The "did you mean" suggestion the asker chose, if any."""
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import io
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
@@ -111,6 +112,16 @@ class ReviewDesk:
         """Record (or change) a member's helpful / not helpful vote on an answer."""
         await self.repository.vote(question_id, user_id, helpful, self._clock())
 
+    async def pick(self, question_id: int, user_id: int, slug: str) -> bool:
+        """The asker chose a "did you mean" suggestion: keep it for the moderators.
+
+        It does not teach the matcher by itself (anyone can click anything); it shows in
+        ``show`` so that resolving the group with the right answer is one step.
+        """
+        if slug not in self.matcher.slugs:
+            raise UnknownAnswer(slug)
+        return await self.repository.record_pick(question_id, user_id, slug)
+
     async def list(
         self, status: ReviewStatus = ReviewStatus.OPEN, limit: int = 20, offset: int = 0
     ) -> list[QuestionGroup]:
@@ -198,6 +209,12 @@ class ReviewDesk:
         """Bring the matcher's learned phrasings in line with the database, both ways:
         what moderators taught is known at once, what they took back is forgotten."""
         self.matcher.set_learned(await self.learned())
+
+
+def picks(questions: Iterable[QuestionRecord]) -> list[tuple[str, int]]:
+    """The suggestions askers chose in a group, most chosen first: the moderator's hint."""
+    counts = Counter(q.picked_slug for q in questions if q.picked_slug)
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 def _cell(text: str) -> str:

@@ -165,6 +165,10 @@ class Service:
     async def vote(self, question_id: int, user_id: int, helpful: bool) -> None:
         await self.desk.vote(question_id, user_id, helpful)
 
+    async def pick(self, question_id: int, user_id: int, slug: str) -> None:
+        """The asker chose one of the suggestions of their own question."""
+        await self.desk.pick(question_id, user_id, slug)
+
     async def reload(self) -> list[Problem]:
         """Re-read the answers folder. A broken file keeps its previous good version."""
         fresh = load_library(self.settings.answers_dir)

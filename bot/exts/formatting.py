@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 import discord
 
 from bot.core.models import QuestionGroup, QuestionRecord, RenderedAnswer, ReviewStatus, Stats
+from bot.core.review import picks
 
 DESCRIPTION_LIMIT = 4096
 """Characters in one embed description."""
@@ -212,10 +213,15 @@ def group_embed(group: QuestionGroup, questions: Sequence[QuestionRecord]) -> di
         embed.add_field(name="Réponse", value=f"`{group.resolved_slug}`", inline=False)
     if group.reason:
         embed.add_field(name="Raison", value=quote_user_text(group.reason, 1000), inline=False)
+    chosen = picks(questions)
+    if chosen:
+        value = ", ".join(f"`{slug}` ({count})" for slug, count in chosen)
+        embed.add_field(name="Choix des membres", value=shorten_block(value, 1024), inline=False)
     lines = []
     for record in questions[:10]:
         who = f" — {quote_user_text(record.display_name, 40)}" if record.display_name else ""
-        lines.append(f"• {_date(record.asked_at)}{who} : « {quote_user_text(record.text, 150)} »")
+        chose = f" → `{record.picked_slug}`" if record.picked_slug else ""
+        lines.append(f"• {_date(record.asked_at)}{who} : « {quote_user_text(record.text, 150)} »{chose}")
     if len(questions) > 10:
         lines.append(f"… et {len(questions) - 10} autre(s)")
     if lines:

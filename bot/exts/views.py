@@ -102,6 +102,7 @@ class PickButton(GuardedButton, template=r"faq:pick:(?P<question>\d+):(?P<asker>
         own = interaction.user.id == self.asker_id
         if message is not None and (own or message.flags.ephemeral):
             # The asker's own suggestions become the answer they picked.
+            await bot.service.pick(self.question_id, interaction.user.id, self.slug)
             reply = dataclasses.replace(reply, question_id=self.question_id)
             await deliver_answer(
                 interaction, reply, ephemeral=message.flags.ephemeral, asker_id=self.asker_id, edit=True

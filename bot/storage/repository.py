@@ -48,7 +48,7 @@ _BY_COUNT = "asked DESC, last_asked DESC, g.id"
 _BY_RECENT = "last_asked DESC, g.id DESC"
 
 _QUESTION_COLUMNS = """id, asked_at, text, user_id, display_name, guild_id, channel_id, answer_slug, score,
-       status, group_id, resolved_slug, reason, reviewed_by, reviewed_at"""
+       status, group_id, resolved_slug, reason, reviewed_by, reviewed_at, picked_slug"""
 
 
 def to_db_time(moment: dt.datetime) -> str:
@@ -270,6 +270,15 @@ class Repository:
             except sqlite3.IntegrityError:
                 raise UnknownRecordedQuestion(question_id) from None
 
+    async def record_pick(self, question_id: int, user_id: int, slug: str) -> bool:
+        """Note which suggestion the asker chose; only their own unanswered question counts."""
+        async with self._write() as db:
+            cursor = await db.execute(
+                "UPDATE questions SET picked_slug = ? WHERE id = ? AND user_id = ? AND answer_slug IS NULL",
+                (slug, question_id, user_id),
+            )
+            return cursor.rowcount > 0
+
     async def votes(self, question_id: int) -> dict[int, bool]:
         rows = await self._all("SELECT user_id, helpful FROM votes WHERE question_id = ?", (question_id,))
         return {int(row[0]): bool(row[1]) for row in rows}
@@ -370,6 +379,7 @@ def _question(row: Any) -> QuestionRecord:
         reason=row[12],
         reviewed_by=row[13],
         reviewed_at=from_db_time(row[14]),
+        picked_slug=row[15],
     )
 
 

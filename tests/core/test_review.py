@@ -15,7 +15,7 @@ from bot.core.answers import load_library
 from bot.core.errors import UnknownAnswer, UnknownQuestion
 from bot.core.matching import DEFAULT_MATCH_THRESHOLD, Matcher
 from bot.core.models import Asker, ForgetResult, ReviewStatus
-from bot.core.review import ReviewDesk
+from bot.core.review import ReviewDesk, picks
 from bot.storage.database import open_database
 from bot.storage.repository import Repository
 from tests.conftest import ANSWERS
@@ -212,6 +212,20 @@ async def test_a_lesson_taken_back_is_forgotten_at_once(desk: ReviewDesk, matche
 
     await desk.dismiss(group.id, "hors sujet", "ed")
     assert matcher.match(BREAD[0]).score < DEFAULT_MATCH_THRESHOLD
+
+
+async def test_picks_wait_for_the_moderator_and_show_in_the_group(desk: ReviewDesk, matcher: Matcher) -> None:
+    ids = [await desk.record(asker, text, None, 0.35) for asker, text in zip((ALICE, BOB, CAROL), BREAD, strict=True)]
+    await desk.pick(ids[0], ALICE.user_id, "trouver-des-idees")  # type: ignore[arg-type]
+    await desk.pick(ids[1], BOB.user_id, "trouver-des-idees")  # type: ignore[arg-type]
+    await desk.pick(ids[2], CAROL.user_id, "salaire")  # type: ignore[arg-type]
+    with pytest.raises(UnknownAnswer):
+        await desk.pick(ids[0], ALICE.user_id, "recette-des-crepes")  # type: ignore[arg-type]
+
+    (group,) = await desk.list()  # still the editors' to do: a click is a hint, not a review
+    _, questions = await desk.show(group.id)
+    assert picks(questions) == [("trouver-des-idees", 2), ("salaire", 1)]
+    assert matcher.match(BREAD[0]).score < DEFAULT_MATCH_THRESHOLD  # nothing learned from clicks
 
 
 async def test_forget_user(desk: ReviewDesk) -> None:

@@ -35,6 +35,15 @@ async def test_did_you_mean_then_pick_replaces_the_suggestions(world: World, fak
     assert answer.embeds[0]["title"] == first["label"]
     labels = [b.get("label") for b in answer.buttons]
     assert labels[:3] == ["Utile", "Pas vraiment", "Supprimer"]
+    # The pick waits in the editors' queue, next to the question.
+    desk = world.bot.service.desk
+    question_id = int(first["custom_id"].split(":")[2])
+    (record,) = [q for g in await desk.list(limit=100) for q in (await desk.show(g.id))[1] if q.id == question_id]
+    assert record.picked_slug == first["custom_id"].split(":")[4]
+    shown = await (await fake.slash("unanswered show", {"id": record.group_id}, user="carol")).reply()
+    fields = {f["name"]: f["value"] for f in shown.embeds[0]["fields"]}
+    assert fields["Choix des membres"] == f"`{record.picked_slug}` (1)"
+    assert f"→ `{record.picked_slug}`" in fields["Formulations"]
     # The votes count for the original question.
     before = await world.bot.service.desk.stats()
     await (await fake.click(answer, answer.button("Utile"), user=asker)).reply()
@@ -50,6 +59,10 @@ async def test_someone_else_picking_gets_the_answer_privately(world: World, fake
     assert picked.ephemeral
     assert picked.id != reply.id
     assert reply.refresh().buttons == reply.buttons  # the asker's suggestions are untouched
+    question_id = int(reply.buttons[0]["custom_id"].split(":")[2])
+    desk = world.bot.service.desk
+    records = [q for g in await desk.list(limit=100) for q in (await desk.show(g.id))[1] if q.id == question_id]
+    assert [r.picked_slug for r in records] == [None]  # only the asker's own choice is a hint
 
 
 async def test_buttons_still_work_after_a_restart(world: World, fake: FakeDiscord) -> None:

@@ -87,6 +87,21 @@ async def test_votes_are_one_per_member_and_changeable(repository: Repository) -
     assert (stats.votes, stats.helpful) == (2, 1)
 
 
+async def test_a_pick_counts_only_on_the_askers_own_unanswered_question(repository: Repository) -> None:
+    unanswered, _ = await repository.add_question(ALICE, "ça paie, CM ?", None, 0.35, NOW, grouping_key="ca paie cm")
+    answered, _ = await repository.add_question(ALICE, "combien gagne un CM ?", "salaire", 0.93, NOW)
+
+    assert not await repository.record_pick(unanswered, BOB.user_id, "salaire")  # type: ignore[arg-type]
+    assert not await repository.record_pick(answered, ALICE.user_id, "outils")  # type: ignore[arg-type]
+    assert not await repository.record_pick(4242, ALICE.user_id, "salaire")  # type: ignore[arg-type]
+    assert await repository.record_pick(unanswered, ALICE.user_id, "salaire")  # type: ignore[arg-type]
+
+    stored = await repository.question(unanswered)
+    assert stored is not None and stored.picked_slug == "salaire" and stored.status is ReviewStatus.OPEN
+    other = await repository.question(answered)
+    assert other is not None and other.picked_slug is None
+
+
 async def test_a_vote_on_an_unknown_question_is_a_clear_error(repository: Repository) -> None:
     with pytest.raises(UnknownQuestion, match="999"):
         await repository.vote(999, 111, True, NOW)
