@@ -81,13 +81,22 @@ class FaqBot(commands.Bot):
         self._watcher = asyncio.create_task(self._watch_answers(), name="answers-watcher")
 
     async def sync_commands(self) -> None:
-        """Sync to each guild of ``GUILD_IDS`` (instant), or globally (up to an hour)."""
+        """Sync to each guild of ``GUILD_IDS`` (instant), or globally (up to an hour).
+
+        With ``GUILD_IDS``, commands left from an earlier global sync are removed: members
+        would otherwise see every command twice in those servers.
+        """
         if self.settings.guild_ids:
             for guild_id in self.settings.guild_ids:
                 guild = discord.Object(guild_id)
                 self.tree.copy_global_to(guild=guild)
                 synced = await self.tree.sync(guild=guild)
                 log.info("%d commandes synchronisées sur le serveur %d", len(synced), guild_id)
+            stale = await self.tree.fetch_commands()
+            if stale:
+                self.tree.clear_commands(guild=None)
+                await self.tree.sync()
+                log.info("%d commandes globales d'une synchronisation précédente retirées", len(stale))
         else:
             synced = await self.tree.sync()
             log.info("%d commandes synchronisées globalement (visibles d'ici une heure)", len(synced))

@@ -62,11 +62,12 @@ class World:
         return self.fake.add_user(f"member{number}", f"{name} {number}", roles=roles)
 
 
-async def start_world(tmp: Path, **overrides: object) -> AsyncIterator[World]:
+async def start_world(tmp: Path, fake: FakeDiscord | None = None, **overrides: object) -> AsyncIterator[World]:
+    """A running bot on a fake Discord (a new one unless ``fake`` is given, already started)."""
     answers_dir = tmp / "answers"
     shutil.copytree(ANSWERS, answers_dir)
     long_answer_file(answers_dir)
-    fake = await FakeDiscord().start()
+    fake = fake or await FakeDiscord().start()
     settings = Settings(
         discord_token=TOKEN,
         guild_ids=(fake.guild_id,),

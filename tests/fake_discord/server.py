@@ -919,6 +919,10 @@ class FakeDiscord:
         if int(application_id) != self.application_id:
             raise _Reject(404, 10002, "Unknown Application")
 
+    def register_commands(self, scope: int | None, body: Any) -> list[dict[str, Any]]:
+        """Commands registered before the bot starts (``None``: global), as a PUT would."""
+        return self._store_commands(scope, body)
+
     def _store_commands(self, scope: int | None, body: Any) -> list[dict[str, Any]]:
         if not isinstance(body, list):
             raise _Reject(400, 50035, "Invalid Form Body: a list of commands is expected")
