@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.models import QuestionGroup, QuestionRecord, ReviewStatus
-from bot.core.review import ReviewDesk, picks
+from bot.core.review import ReviewDesk
 from bot.storage.database import migrate
 
 STATUS_LABELS = {
@@ -167,7 +167,7 @@ async def cmd_show(desk: ReviewDesk, args: argparse.Namespace) -> int:
         print(f"Réponse : {group.resolved_slug}")
     if group.reason:
         print(f"Raison : {group.reason}")
-    chosen = picks(questions)
+    chosen = await desk.picks(group.id)
     if chosen:
         print("Choix des membres parmi les suggestions : " + ", ".join(f"{slug} ({n})" for slug, n in chosen))
     print("Questions :")

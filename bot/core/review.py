@@ -16,7 +16,6 @@ import csv
 import datetime as dt
 import io
 import logging
-from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
@@ -36,7 +35,17 @@ MAX_COMPARED_CHARS = 1000
 """Only the start of a very long message takes part in near-duplicate comparison."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A cell starting with these is run as a formula by spreadsheets: members' text must not be."""
-CSV_HEADER = ("groupe", "statut", "question", "nombre", "premiere_fois", "derniere_fois", "reponse", "raison")
+CSV_HEADER = (
+    "groupe",
+    "statut",
+    "question",
+    "nombre",
+    "premiere_fois",
+    "derniere_fois",
+    "reponse",
+    "raison",
+    "choix_des_membres",
+)
 
 
 class SupportsReview(Protocol):
@@ -122,6 +131,10 @@ class ReviewDesk:
             raise UnknownAnswer(slug)
         return await self.repository.record_pick(question_id, user_id, slug)
 
+    async def picks(self, group_id: int) -> list[tuple[str, int]]:
+        """The suggestions askers of a group chose, most chosen first: the moderator's hint."""
+        return (await self.repository.picks_by_group(group_id)).get(group_id, [])
+
     async def list(
         self, status: ReviewStatus = ReviewStatus.OPEN, limit: int = 20, offset: int = 0
     ) -> list[QuestionGroup]:
@@ -166,6 +179,7 @@ class ReviewDesk:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(CSV_HEADER)
+        chosen = await self.repository.picks_by_group()
         for group in await self.repository.groups(None):
             writer.writerow(
                 (
@@ -177,6 +191,7 @@ class ReviewDesk:
                     group.last_asked.isoformat(timespec="seconds"),
                     group.resolved_slug or "",
                     _cell(group.reason or ""),
+                    "; ".join(f"{slug} ({count})" for slug, count in chosen.get(group.id, ())),
                 )
             )
         return buffer.getvalue()
@@ -209,12 +224,6 @@ class ReviewDesk:
         """Bring the matcher's learned phrasings in line with the database, both ways:
         what moderators taught is known at once, what they took back is forgotten."""
         self.matcher.set_learned(await self.learned())
-
-
-def picks(questions: Iterable[QuestionRecord]) -> list[tuple[str, int]]:
-    """The suggestions askers chose in a group, most chosen first: the moderator's hint."""
-    counts = Counter(q.picked_slug for q in questions if q.picked_slug)
-    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 def _cell(text: str) -> str:

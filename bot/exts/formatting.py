@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 import discord
 
 from bot.core.models import QuestionGroup, QuestionRecord, RenderedAnswer, ReviewStatus, Stats
-from bot.core.review import picks
 
 DESCRIPTION_LIMIT = 4096
 """Characters in one embed description."""
@@ -200,7 +199,10 @@ def groups_embed(groups: Sequence[QuestionGroup], status: ReviewStatus, page: in
     return embed
 
 
-def group_embed(group: QuestionGroup, questions: Sequence[QuestionRecord]) -> discord.Embed:
+def group_embed(
+    group: QuestionGroup, questions: Sequence[QuestionRecord], chosen: Sequence[tuple[str, int]] = ()
+) -> discord.Embed:
+    """One group for a moderator; ``chosen`` are the suggestions its askers picked."""
     embed = discord.Embed(
         title=f"Question #{group.id} ({STATUS_LABELS[group.status].rstrip('s')})",
         description=f"« {quote_user_text(group.representative, 1000)} »",
@@ -213,7 +215,6 @@ def group_embed(group: QuestionGroup, questions: Sequence[QuestionRecord]) -> di
         embed.add_field(name="Réponse", value=f"`{group.resolved_slug}`", inline=False)
     if group.reason:
         embed.add_field(name="Raison", value=quote_user_text(group.reason, 1000), inline=False)
-    chosen = picks(questions)
     if chosen:
         value = ", ".join(f"`{slug}` ({count})" for slug, count in chosen)
         embed.add_field(name="Choix des membres", value=shorten_block(value, 1024), inline=False)

@@ -64,8 +64,9 @@ class ReviewCog(
     @app_commands.describe(id="The question number shown by /unanswered list")
     async def show(self, interaction: discord.Interaction[Any], id: app_commands.Range[int, 1]) -> None:
         """Show one question and all the ways it was asked"""
-        group, questions = await self.bot.service.desk.show(id)
-        await send(interaction, embed=group_embed(group, questions), ephemeral=True)
+        desk = self.bot.service.desk
+        group, questions = await desk.show(id)
+        await send(interaction, embed=group_embed(group, questions, await desk.picks(group.id)), ephemeral=True)
 
     @app_commands.command(name="resolve")
     @app_commands.describe(id="The question number shown by /unanswered list", answer="The answer to attach")

@@ -196,6 +196,21 @@ class Repository:
         rows = await self._all(_GROUPS_SQL.format(where=where, order=order), params)
         return [_group(row) for row in rows]
 
+    async def picks_by_group(self, group_id: int | None = None) -> dict[int, list[tuple[str, int]]]:
+        """For each group (or just ``group_id``), the suggestions its askers chose and how
+        often, most chosen first."""
+        where = "group_id = ?" if group_id is not None else "group_id IS NOT NULL"
+        rows = await self._all(
+            f"""SELECT group_id, picked_slug, COUNT(*) AS chosen FROM questions
+                WHERE picked_slug IS NOT NULL AND {where}
+                GROUP BY group_id, picked_slug ORDER BY group_id, chosen DESC, picked_slug""",
+            (group_id,) if group_id is not None else (),
+        )
+        picks: dict[int, list[tuple[str, int]]] = {}
+        for group_id, slug, chosen in rows:
+            picks.setdefault(int(group_id), []).append((str(slug), int(chosen)))
+        return picks
+
     async def group(self, group_id: int) -> QuestionGroup | None:
         rows = await self._all(_GROUPS_SQL.format(where="g.id = ?", order=_BY_COUNT), (group_id, 1, 0))
         return _group(rows[0]) if rows else None

@@ -15,7 +15,7 @@ from bot.core.answers import load_library
 from bot.core.errors import UnknownAnswer, UnknownQuestion
 from bot.core.matching import DEFAULT_MATCH_THRESHOLD, Matcher
 from bot.core.models import Asker, ForgetResult, ReviewStatus
-from bot.core.review import ReviewDesk, picks
+from bot.core.review import ReviewDesk
 from bot.storage.database import open_database
 from bot.storage.repository import Repository
 from tests.conftest import ANSWERS
@@ -173,6 +173,7 @@ async def test_export_is_one_csv_row_per_group_with_counts_and_dates(desk: Revie
     assert dt.datetime.fromisoformat(by_text[BREAD[0]]["premiere_fois"]) == first
     assert dt.datetime.fromisoformat(by_text[BREAD[0]]["derniere_fois"]) == clock.now
     assert by_text[tricky]["statut"] == "dismissed" and by_text[tricky]["raison"] == "hors, sujet"
+    assert by_text[tricky]["choix_des_membres"] == ""
 
 
 async def test_export_never_lets_a_spreadsheet_run_member_text(desk: ReviewDesk) -> None:
@@ -223,8 +224,9 @@ async def test_picks_wait_for_the_moderator_and_show_in_the_group(desk: ReviewDe
         await desk.pick(ids[0], ALICE.user_id, "recette-des-crepes")  # type: ignore[arg-type]
 
     (group,) = await desk.list()  # still the editors' to do: a click is a hint, not a review
-    _, questions = await desk.show(group.id)
-    assert picks(questions) == [("trouver-des-idees", 2), ("salaire", 1)]
+    assert await desk.picks(group.id) == [("trouver-des-idees", 2), ("salaire", 1)]
+    (row,) = csv.DictReader(io.StringIO(await desk.export_csv()))
+    assert row["choix_des_membres"] == "trouver-des-idees (2); salaire (1)"
     assert matcher.match(BREAD[0]).score < DEFAULT_MATCH_THRESHOLD  # nothing learned from clicks
 
 
