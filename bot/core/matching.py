@@ -223,14 +223,20 @@ class Matcher:
         dismiss it): only the answers whose learned phrasings changed are re-indexed, so
         the running bot forgets at once and the rest of the index is left alone.
         """
-        wanted: dict[int, list[str]] = {}
+        wanted: dict[int, dict[str, None]] = {}  # insertion-ordered, without repeats
         for slug, text in learned:
             index = self._by_slug.get(slug)
-            if index is not None and text not in wanted.setdefault(index, []):
-                wanted[index].append(text)
+            if index is not None:
+                wanted.setdefault(index, {})[text] = None
         for index, entry in enumerate(self._entries):
-            texts = wanted.get(index, [])
-            if texts != entry.learned:
+            texts = list(wanted.get(index, ()))
+            if texts == entry.learned:
+                continue
+            if texts[: len(entry.learned)] == entry.learned:
+                # Only new lessons (start-up, a first resolve): no need to re-read the body.
+                for text in texts[len(entry.learned) :]:
+                    self.add_phrasing(entry.slug, text)
+            else:
                 self._post(index, self._index_entry(entry), sign=-1.0)
                 entry.learned = texts
                 self._post(index, self._index_entry(entry))

@@ -98,6 +98,12 @@ def test_set_learned_forgets_exactly_what_was_taken_back() -> None:
     taught.set_learned([])
     # Nothing left over in the index: the scores are those of a matcher never taught anything.
     assert [taught.match(q) for q in questions] == [fresh.match(q) for q in questions]
+    # Adding lessons (in place) and rewriting them (re-index) end in the same index.
+    lessons = [("outils", questions[1]), ("salaire", questions[0])]
+    taught.set_learned(lessons[1:])
+    taught.set_learned(lessons)
+    built = Matcher(answers, learned=lessons)
+    assert [taught.match(q) for q in questions] == [built.match(q) for q in questions]
 
 
 def test_learned_phrasings_given_at_build_time_count(matcher: Matcher) -> None:
