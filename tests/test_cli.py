@@ -80,6 +80,14 @@ def test_hostile_input_is_just_data(run_cli) -> None:
         assert "49" not in result.stdout and "Traceback" not in result.stderr
 
 
+def test_a_message_without_words_asks_for_one_and_queues_nothing(run_cli) -> None:
+    for message in ("?", "🙂🙂", "…!!"):
+        assert "quelques mots" in run_cli("ask", message).stdout
+    assert "Aucun groupe ouvert" in run_cli("unanswered", "list").stdout
+    run_cli("ask", "Quelle est la meilleure recette de pain au levain ?")
+    assert "pain au levain" in run_cli("unanswered", "list").stdout
+
+
 def test_console_answers_like_ask(run_cli) -> None:
     result = run_cli("console", input="Comment mon métier est-il perçu par mes proches ?\nquitter\n")
     assert result.returncode == 0, result.stderr

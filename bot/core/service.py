@@ -46,6 +46,10 @@ DEFAULT_SMALLTALK = "Je suis là pour parler du métier de community manager �
 EMPTY_REPLY = (
     "Ta question est vide 🙂 Écris-la après la commande, par exemple : « combien gagne un community manager ? »"
 )
+NO_WORDS_REPLY = (
+    "Je ne vois pas de question dans ton message 🙂 Écris-la avec quelques mots, "
+    "par exemple : « comment gérer un troll ? »"
+)
 UNANSWERED_REPLY = (
     "Je n'ai pas encore de réponse à cette question… mais elle n'est pas perdue : "
     "je la transmets à l'équipe de rédaction, qui s'en occupe. Merci de l'avoir posée ! 🙏"
@@ -100,6 +104,9 @@ class Service:
         text = question.strip()
         if not text:
             return Reply(ReplyKind.INVALID, EMPTY_REPLY)
+        if not any(ch.isalnum() for ch in text):
+            # "?", "🙂🙂", "..." are no question: queueing them would only bury the editors' real work.
+            return Reply(ReplyKind.INVALID, NO_WORDS_REPLY)
         result = self.matcher.match(text[:MAX_MATCHED_CHARS])
         candidates = result.candidates
         decision = decide(result, self.settings.match_threshold, self.settings.suggest_threshold)
