@@ -83,6 +83,8 @@ def test_hostile_input_is_just_data(run_cli) -> None:
 def test_a_message_without_words_asks_for_one_and_queues_nothing(run_cli) -> None:
     for message in ("?", "🙂🙂", "…!!"):
         assert "quelques mots" in run_cli("ask", message).stdout
+    assert "Avec plaisir" in run_cli("ask", "🙏🙏").stdout
+    assert "Top 👍" in run_cli("ask", "👍").stdout
     assert "Aucun groupe ouvert" in run_cli("unanswered", "list").stdout
     run_cli("ask", "Quelle est la meilleure recette de pain au levain ?")
     assert "pain au levain" in run_cli("unanswered", "list").stdout

@@ -40,6 +40,8 @@ SMALLTALK_REPLIES = {
     "thanks": "Avec plaisir {name} ! 😊 N'hésite pas si tu as une autre question.",
     "bye": "À bientôt {name} ! Bon courage avec tes communautés. 👋",
     "bot": "Oui, je suis un bot 🤖 : je cherche la bonne réponse dans les articles écrits par la rédaction. Quand je ne sais pas, je transmets ta question à l'équipe.",
+    "agree": "Top 👍 Si une autre question te trotte dans la tête, je suis là.",
+    "laugh": "😄 Content de te faire sourire ! Si tu as une question sur le métier, je suis là.",
     "help": "Pose-moi une question sur le métier de community manager, comme tu la poserais à une collègue : « combien gagne un CM ? », « comment gérer un troll ? »…",
 }
 DEFAULT_SMALLTALK = "Je suis là pour parler du métier de community manager 🙂 Pose-moi ta question !"
@@ -104,9 +106,6 @@ class Service:
         text = question.strip()
         if not text:
             return Reply(ReplyKind.INVALID, EMPTY_REPLY)
-        if not any(ch.isalnum() for ch in text):
-            # "?", "🙂🙂", "..." are no question: queueing them would only bury the editors' real work.
-            return Reply(ReplyKind.INVALID, NO_WORDS_REPLY)
         result = self.matcher.match(text[:MAX_MATCHED_CHARS])
         candidates = result.candidates
         decision = decide(result, self.settings.match_threshold, self.settings.suggest_threshold)
@@ -116,6 +115,10 @@ class Service:
             return Reply(
                 ReplyKind.SMALLTALK, template.format(name=escape_markdown(asker.display_name)), candidates=candidates
             )
+
+        if not any(ch.isalnum() for ch in text):
+            # "?", "🙂🙂", "..." are no question: queueing them would only bury the editors' real work.
+            return Reply(ReplyKind.INVALID, NO_WORDS_REPLY)
 
         best = result.best
         if decision == "answer" and best is not None and best.slug in self.library.answers:

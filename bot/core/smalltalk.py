@@ -203,6 +203,14 @@ _FILLERS = {
     "l'ami",
 }
 _REPEATS = re.compile(r"(.)\1{2,}")
+_EMOJI = {
+    **dict.fromkeys("🙏❤💜💙💚🧡💛🫶🥰😍", "thanks"),
+    **dict.fromkeys("👍👌✅🆗", "agree"),
+    **dict.fromkeys("👋", "greeting"),
+    **dict.fromkeys("😂🤣😆😄😁", "laugh"),
+}
+"""A message of these alone is a reaction, not a question: a lone 👍 gets a short reply."""
+_EMOJI_MODIFIERS = re.compile("[\U0001f3fb-\U0001f3ff\ufe0f\u200d]")  # skin tones, variation selector, joiner
 
 
 def _index() -> dict[str, str]:
@@ -243,6 +251,7 @@ def classify(text: str) -> str | None:
                 break
         else:
             if words[i] in _FILLERS or not any(ch.isalnum() for ch in words[i]):
+                kinds.extend(_EMOJI[ch] for ch in _EMOJI_MODIFIERS.sub("", words[i]) if ch in _EMOJI)
                 i += 1
                 continue
             return None

@@ -21,6 +21,10 @@ from bot.core.smalltalk import classify
         ("tu sers à quoi ?", "bot"),
         ("are you a bot?", "bot"),
         ("mdr", "laugh"),
+        ("🙏", "thanks"),
+        ("👍🏽", "agree"),
+        ("❤️❤️", "thanks"),
+        ("👋", "greeting"),
     ],
 )
 def test_chit_chat_is_recognised(text: str, kind: str) -> None:
@@ -33,7 +37,8 @@ def test_chit_chat_is_recognised(text: str, kind: str) -> None:
         "salut, comment devenir community manager ?",
         "merci de m'expliquer le salaire d'un CM",
         "?",
-        "🙏",
+        "🙂🙂",
+        "🍞",
         "",
         "{{ 7*7 }}",
     ],
