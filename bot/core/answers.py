@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 SUFFIX = ".md.jinja"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ENCODING = "utf-8-sig"
+"""UTF-8, with or without the byte-order mark some Windows editors put first."""
 REQUIRED_FIELDS = ("title", "questions")
 OPTIONAL_FIELDS = ("keywords", "lang", "source", "author", "updated")
 TITLE_LIMIT = 256
@@ -126,7 +128,7 @@ class _AnswerLoader(jinja2.BaseLoader):
         path = (self.directory / template).resolve()
         if not path.is_relative_to(self.directory.resolve()) or not path.is_file():
             raise jinja2.TemplateNotFound(template)
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding=ENCODING)
         mtime = path.stat().st_mtime
         if path.name.endswith(SUFFIX) and not any(
             p.startswith("_") for p in path.relative_to(self.directory.resolve()).parts
@@ -168,7 +170,7 @@ def load_library(directory: Path, *, today: dt.date | None = None) -> Library:
 def load_answer(path: Path, renderer: Renderer, *, today: dt.date | None = None) -> tuple[Answer | None, list[Problem]]:
     """Parse, validate and test-render one answer file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding=ENCODING)
     except UnicodeDecodeError as exc:
         return None, [Problem(path, 1, f"le fichier n'est pas en UTF-8 ({exc.reason})")]
     except OSError as exc:
@@ -372,7 +374,7 @@ def _duplicate_questions(answers: Iterable[Answer]) -> list[Problem]:
             key = normalise(question)
             other = seen.get(key)
             if other is not None and other.slug != answer.slug:
-                front, _, _ = split_front_matter(answer.path.read_text(encoding="utf-8"))
+                front, _, _ = split_front_matter(answer.path.read_text(encoding=ENCODING))
                 problems.append(
                     Problem(
                         answer.path,

@@ -18,7 +18,7 @@ from bot.core.matching import Matcher, decide
 def read_cases(path: Path) -> list[tuple[str, str | None]]:
     """The (question, expected) pairs of a JSONL file; a bad line raises ValueError with its number."""
     cases: list[tuple[str, str | None]] = []
-    with path.open(encoding="utf-8") as handle:
+    with path.open(encoding="utf-8-sig") as handle:  # a BOM from a Windows editor is no JSON error
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue

@@ -33,6 +33,21 @@ def test_a_valid_answer_loads_with_every_field(answers_dir: Path) -> None:
     assert answer.source == "https://example.org/a"
 
 
+def test_a_file_saved_by_a_windows_editor_loads_and_renders(answers_dir: Path) -> None:
+    """Notepad's byte-order mark and CRLF line ends must not read as a missing header."""
+    (answers_dir / "_partials").mkdir(parents=True)
+    (answers_dir / "_partials" / "signature.md.jinja").write_bytes("\ufeffÀ bientôt, {{ asker }} !\r\n".encode())
+    text = "---\ntitle: Comment réussir un entretien ?\nquestions:\n  - Comment s'y préparer ?\n---\nSalut {{ asker }} !\n\n"
+    text += '{% include "_partials/signature.md.jinja" %}\n'
+    (answers_dir / "entretien.md.jinja").write_bytes(("\ufeff" + text.replace("\n", "\r\n")).encode())
+    library = load_library(answers_dir)
+    assert library.problems == []
+    rendered = Renderer(answers_dir).render(library.answers["entretien"], asker="Max", server=None)
+    assert rendered.title == "Comment réussir un entretien ?"
+    assert rendered.body.startswith("Salut Max !")
+    assert "À bientôt, Max !" in rendered.body and "\ufeff" not in rendered.body
+
+
 def test_unknown_field_is_reported_on_its_line(answers_dir: Path) -> None:
     path = write_answer(answers_dir, "a", extra="categorie: salaires")
     assert problems_of(answers_dir) == [

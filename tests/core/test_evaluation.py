@@ -53,3 +53,12 @@ def test_a_line_without_a_question_is_an_error(matcher: Matcher, tmp_path: Path)
     data.write_text('{"expected": null}\n', encoding="utf-8")
     with pytest.raises(ValueError, match=":1:"):
         evaluate(data, matcher, DEFAULT_MATCH_THRESHOLD, DEFAULT_SUGGEST_THRESHOLD)
+
+
+def test_a_file_with_a_byte_order_mark_is_read(matcher: Matcher, tmp_path: Path) -> None:
+    data = tmp_path / "windows.jsonl"
+    data.write_text(
+        '{"question": "combien gagne un community manager ?", "expected": "salaire"}\r\n', encoding="utf-8-sig"
+    )
+    _, summary = evaluate(data, matcher, DEFAULT_MATCH_THRESHOLD, DEFAULT_SUGGEST_THRESHOLD)
+    assert summary["top1"] == 1.0
