@@ -115,10 +115,7 @@ class FaqBot(commands.Bot):
     async def reload_answers(self) -> list[Problem]:
         """Re-read the answers now; broken files keep their last good version."""
         async with self._reload_lock:
-            problems = await self.service.reload()
-        for problem in problems:
-            log.warning("Réponse en erreur : %s", problem)
-        return problems
+            return await self.service.reload()  # which logs each problem
 
     async def _watch_answers(self) -> None:
         """Poll the answers folder and reload when any file appears, changes or goes."""
@@ -210,9 +207,6 @@ async def serve(settings: Settings, *, install_signals: bool = True, **options: 
 
 def run_bot(settings: Settings) -> int:
     """``python -m bot run``: log through discord.py's handler, run, exit cleanly."""
-    if not settings.discord_token:
-        print(MISSING_TOKEN, file=sys.stderr)
-        return 1
     root = logging.getLogger()
     for handler in list(root.handlers):
         root.removeHandler(handler)

@@ -403,6 +403,16 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_LINE_START.sub(r"\1\\\2", escaped)
 
 
+def byline(answer: RenderedAnswer) -> list[str]:
+    """Author and date, credited the same way under an answer in the console and on Discord."""
+    parts = []
+    if answer.author:
+        parts.append(answer.author)
+    if answer.updated:
+        parts.append(f"mis à jour le {answer.updated:%d/%m/%Y}")
+    return parts
+
+
 def tidy(text: str) -> str:
     """Trim trailing spaces and collapse runs of blank lines left by template tags."""
     lines = [line.rstrip() for line in text.strip().splitlines()]

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from bot.core.models import Answer, Candidate, MatchResult
 from bot.core.smalltalk import classify
-from bot.core.text import analyse, english_stem, normalise, stem
+from bot.core.text import analyse, english_stem, normalise, stem, tokens
 
 log = logging.getLogger(__name__)
 
@@ -387,7 +387,7 @@ class Matcher:
     def similarity(self, a: str, b: str) -> float:
         """How alike two questions are, in [0, 1]: for grouping unanswered questions."""
         try:
-            ta, tb = set(_plain_terms(a)), set(_plain_terms(b))
+            ta, tb = set(tokens(a)), set(tokens(b))
             if ta and tb:
                 weight = {t: (self._idf(t) if t in self._postings else 1.0) for t in ta | tb}
                 dot = sum(weight[t] ** 2 for t in ta & tb)
@@ -415,10 +415,6 @@ def decide(result: MatchResult, threshold: float, suggest_threshold: float) -> s
 def _confidence(features: tuple[float, ...]) -> float:
     z = COEFFICIENTS[0] + sum(c * f for c, f in zip(COEFFICIENTS[1:], features, strict=True))
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
-
-
-def _plain_terms(text: str) -> list[str]:
-    return [term for _, term in analyse(text)]
 
 
 def _deletions(word: str) -> set[str]:

@@ -113,7 +113,6 @@ class Reply:
     question_id: int | None = None
     answer: RenderedAnswer | None = None
     suggestions: tuple[Suggestion, ...] = ()
-    score: float = 0.0
     candidates: tuple[Candidate, ...] = ()
     """What the matcher considered, best first (for ``ask --json`` and logs)."""
 

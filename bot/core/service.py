@@ -12,7 +12,7 @@ import logging
 import aiosqlite
 
 from bot.config import Settings
-from bot.core.answers import Library, Renderer, escape_markdown, load_library
+from bot.core.answers import Library, Renderer, byline, escape_markdown, load_library
 from bot.core.errors import UnknownAnswer
 from bot.core.matching import Matcher, decide
 from bot.core.models import (
@@ -129,7 +129,6 @@ class Service:
                 format_answer(rendered),
                 question_id=question_id,
                 answer=rendered,
-                score=best.score,
                 candidates=candidates,
             )
 
@@ -144,17 +143,14 @@ class Service:
                 "\n".join(lines),
                 question_id=question_id,
                 suggestions=suggestions,
-                score=score,
                 candidates=candidates,
             )
-        return Reply(
-            ReplyKind.UNANSWERED, UNANSWERED_REPLY, question_id=question_id, score=score, candidates=candidates
-        )
+        return Reply(ReplyKind.UNANSWERED, UNANSWERED_REPLY, question_id=question_id, candidates=candidates)
 
     def show(self, slug: str, asker: Asker) -> Reply:
         """Show one answer directly, by its slug (``/answer``, ``show``, a "did you mean" click)."""
         rendered = self._render(self.answer(slug), asker)
-        return Reply(ReplyKind.ANSWER, format_answer(rendered), answer=rendered, score=1.0)
+        return Reply(ReplyKind.ANSWER, format_answer(rendered), answer=rendered)
 
     def answer(self, slug: str) -> Answer:
         answer = self.library.answers.get(slug)
@@ -221,11 +217,7 @@ class Service:
 def format_answer(answer: RenderedAnswer) -> str:
     """The plain-text form of an answer, as the console shows it."""
     parts = [f"**{answer.title}**", answer.body]
-    footer = []
-    if answer.author:
-        footer.append(answer.author)
-    if answer.updated:
-        footer.append(f"mis à jour le {answer.updated:%d/%m/%Y}")
+    footer = byline(answer)
     if answer.source:
         footer.append(f"source : {answer.source}")
     if footer:

@@ -194,13 +194,11 @@ SMS = {
     "galerer": "peiner",
 }
 
-_STEM_OVERRIDES: dict[str, str] = {}
-
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """French stem of a folded word (cached: snowball in pure Python is the slow part)."""
-    return _STEM_OVERRIDES.get(word) or _FRENCH.stemWord(word)
+    return _FRENCH.stemWord(word)
 
 
 @lru_cache(maxsize=65536)

@@ -21,8 +21,10 @@ from bot.core.models import Reply, ReplyKind
 from bot.exts.common import APOLOGY, NO_MENTIONS, asker_of, faq_bot, send
 from bot.exts.formatting import (
     CHOICE_NAME_LIMIT,
+    CONTENT_LIMIT,
     answer_messages,
     shorten,
+    shorten_block,
     suggestions_embed,
 )
 from bot.exts.views import answer_view, deliver_answer, suggestions_view
@@ -275,11 +277,7 @@ def strip_mention(content: str, bot_id: int) -> str:
 
 def plain_text(reply: Reply) -> str:
     """Short replies (unanswered, small talk, invalid); the service already escaped names."""
-    return shorten_text(reply.text)
-
-
-def shorten_text(text: str) -> str:
-    return text if len(text) <= 2000 else text[:1999] + "…"
+    return shorten_block(reply.text, CONTENT_LIMIT)
 
 
 def topic_choices(bot: FaqBot, current: str) -> list[app_commands.Choice[str]]:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 
 import discord
 
+from bot.core.answers import byline
 from bot.core.models import QuestionGroup, QuestionRecord, RenderedAnswer, ReviewStatus, Stats
 
 DESCRIPTION_LIMIT = 4096
@@ -97,11 +98,7 @@ def _pack(pieces: list[str], joiner: str, limit: int) -> list[str]:
 
 
 def answer_footer(answer: RenderedAnswer) -> str | None:
-    parts = []
-    if answer.author:
-        parts.append(answer.author)
-    if answer.updated:
-        parts.append(f"mis à jour le {answer.updated:%d/%m/%Y}")
+    parts = byline(answer)
     if answer.source and not is_link(answer.source):
         parts.append(f"source : {answer.source}")
     return shorten(" · ".join(parts), FOOTER_LIMIT) if parts else None
@@ -173,9 +170,12 @@ def _date(value: dt.datetime) -> str:
     return f"{value:%d/%m/%Y %H:%M}"
 
 
+def _times(count: int) -> str:
+    return "1 fois" if count == 1 else f"{count} fois"
+
+
 def group_line(group: QuestionGroup) -> str:
-    times = "1 fois" if group.count == 1 else f"{group.count} fois"
-    line = f"**#{group.id}** · {times} · dernière le {_date(group.last_asked)}\n« {quote_user_text(group.representative, 150)} »"
+    line = f"**#{group.id}** · {_times(group.count)} · dernière le {_date(group.last_asked)}\n« {quote_user_text(group.representative, 150)} »"
     if group.resolved_slug:
         line += f"\n→ `{group.resolved_slug}`"
     if group.reason:
@@ -208,7 +208,7 @@ def group_embed(
         description=f"« {quote_user_text(group.representative, 1000)} »",
         colour=MODERATION_COLOUR,
     )
-    embed.add_field(name="Posée", value="1 fois" if group.count == 1 else f"{group.count} fois")
+    embed.add_field(name="Posée", value=_times(group.count))
     embed.add_field(name="Première fois", value=_date(group.first_asked))
     embed.add_field(name="Dernière fois", value=_date(group.last_asked))
     if group.resolved_slug:

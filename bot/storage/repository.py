@@ -165,10 +165,6 @@ class Repository:
         rows = await self._all(f"SELECT {_QUESTION_COLUMNS} FROM questions ORDER BY id LIMIT ?", (limit,))
         return [_question(row) for row in rows]
 
-    async def count_questions(self) -> int:
-        row = await self._one("SELECT COUNT(*) FROM questions")
-        return int(row[0]) if row else 0
-
     # Groups ------------------------------------------------------------------------------
 
     async def open_group_with_key(self, grouping_key: str) -> int | None:
@@ -371,10 +367,6 @@ class Repository:
             """DELETE FROM question_groups
                WHERE NOT EXISTS (SELECT 1 FROM questions q WHERE q.group_id = question_groups.id)"""
         )
-
-    async def integrity_check(self) -> str:
-        row = await self._one("PRAGMA integrity_check")
-        return str(row[0]) if row else ""
 
 
 def _question(row: Any) -> QuestionRecord:
