@@ -1,4 +1,4 @@
-"""The matcher on the real answer library and on the test-only second library."""
+"""The matcher on a frozen copy of the answer library and on the test-only second library."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ EVAL = ROOT / "tests" / "eval"
 
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
-    library = load_library(ROOT / "answers")
+    library = load_library(ROOT / "tests" / "fixtures" / "library")
     assert library.answers, "the real answers must load"
     return Matcher(library.answers.values())
 
@@ -68,7 +68,7 @@ def test_candidates_are_sorted_distinct_and_limited(matcher: Matcher) -> None:
 
 
 def test_add_phrasing_takes_effect_at_once(matcher: Matcher) -> None:
-    library = load_library(ROOT / "answers")
+    library = load_library(ROOT / "tests" / "fixtures" / "library")
     fresh = Matcher(library.answers.values())
     question = "ornithorynque galactique zygomatique"
     assert answer_of(fresh, question) is None
@@ -107,7 +107,7 @@ def test_set_learned_forgets_exactly_what_was_taken_back() -> None:
 
 
 def test_learned_phrasings_given_at_build_time_count(matcher: Matcher) -> None:
-    library = load_library(ROOT / "answers")
+    library = load_library(ROOT / "tests" / "fixtures" / "library")
     taught = Matcher(library.answers.values(), learned=[("outils", "ornithorynque galactique zygomatique")])
     assert answer_of(taught, "ornithorynque galactique zygomatique") == "outils"
 
