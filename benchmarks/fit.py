@@ -1,31 +1,83 @@
-"""Fit the matcher's confidence on the tune half, and only there: ``python -m benchmarks.fit``.
+"""Fit the matcher's confidences on the tune half, and only there: ``python -m benchmarks.fit``.
 
-The confidence is a logistic regression over the features ``Matcher.features`` returns
-for the top candidates of each question (label: is this the expected answer?). It
-prints the coefficients to paste into ``bot/core/matching.py`` and the thresholds that
-give the best accuracy on ``tests/eval/dev_tune.jsonl``. The report half and the second
-library are never read here.
+Two fits, printed to paste into ``bot/core/matching/tuning.py``:
+
+* ``--lexical``: the lexical confidence, a logistic regression over the features
+  ``LexicalIndex.features`` returns for the best candidate of each question.
+* the default, the combined confidence: a logistic regression over
+  ``scoring.combined_features`` for every candidate of each question, fitted on the
+  tune half against the frozen library *and* against two thinned copies of it (3 and
+  5 alternate questions per answer), so that the confidence holds on a thin library.
+  It then prints accuracy, ``wrong`` and ``helpful`` on the tune half for a grid of
+  answer/suggest thresholds and tie margins.
+
+The report half, the second library and the thin library are never read here.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot.core import matching
 from bot.core.answers import load_library
 from bot.core.evaluation import read_cases
+from bot.core.matching import tuning
+from bot.core.matching.encoders import Encoder, load_encoder
+from bot.core.matching.lexical import LexicalIndex
+from bot.core.matching.scoring import combined_confidence, combined_features
+from bot.core.matching.semantic import SemanticScores, VectorStore, build_index
+from bot.core.models import Answer
 from bot.core.smalltalk import classify
+from bot.storage.vector_cache import VectorCache
 
 ROOT = Path(__file__).resolve().parents[1]
 TUNE = ROOT / "tests" / "eval" / "dev_tune.jsonl"
+LIBRARY = ROOT / "tests" / "fixtures" / "library"
+CACHE = ROOT / "data" / "benchmark-vectors.sqlite3"
+THINNED = (3, 5)
+
+
+def thinned(answers: Sequence[Answer], per_answer: int, seed: int) -> list[Answer]:
+    """The library with ``per_answer`` alternate questions drawn at random per answer."""
+    rng = random.Random(seed)
+    return [replace(a, questions=tuple(rng.sample(a.questions, min(per_answer, len(a.questions))))) for a in answers]
+
+
+@dataclass
+class Case:
+    """One question against one library: what both sides of the matcher make of it."""
+
+    question: str
+    expected: str | None
+    lexical: list[tuple[str, tuple[float, ...]]]
+    semantic: SemanticScores | None
+    floor: float
+
+    def candidates(self, coefficients: Sequence[float]) -> list[tuple[str, float]]:
+        if self.semantic is None:
+            return []
+        rows = combined_features(self.lexical, self.semantic, self.floor)
+        return sorted(((s, combined_confidence(f, coefficients)) for s, f in rows), key=lambda x: -x[1])
 
 
 def collect(
-    matcher: matching.Matcher, cases: list[tuple[str, str | None]]
-) -> list[list[tuple[str, tuple[float, ...]]]]:
-    return [matcher.features(question) for question, _ in cases]
+    answers: Sequence[Answer],
+    cases: Sequence[tuple[str, str | None]],
+    encoder: Encoder | None,
+    store: VectorStore | None,
+) -> list[Case]:
+    lexical = LexicalIndex(answers)
+    index = build_index(encoder, list(answers), store=store) if encoder is not None else None
+    vectors = encoder.embed_queries([q for q, _ in cases]) if encoder is not None else None
+    out = []
+    for i, (question, expected) in enumerate(cases):
+        scores = index.scores(vectors[i]) if index is not None and vectors is not None else None
+        out.append(Case(question, expected, lexical.features(question), scores, index.floor if index else 0.0))
+    return out
 
 
 def fit(rows: list[tuple[tuple[float, ...], int]], l2: float = 0.003, steps: int = 30) -> list[float]:
@@ -68,48 +120,98 @@ def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
     return [a[i][n] / a[i][i] if abs(a[i][i]) > 1e-12 else 0.0 for i in range(n)]
 
 
-def score(features_per_case, cases, coefficients, threshold: float) -> dict[str, float]:
-    in_scope = correct = out = rejected = 0
-    for feats, (question, expected) in zip(features_per_case, cases, strict=True):
-        best = None
-        best_conf = 0.0
-        for slug, f in feats[:1]:
-            z = coefficients[0] + sum(c * v for c, v in zip(coefficients[1:], f, strict=True))
-            best, best_conf = slug, 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
-        predicted = best if best_conf >= threshold and classify(question) is None else None
-        if expected is None:
-            out += 1
-            rejected += predicted is None
-        else:
-            in_scope += 1
-            correct += predicted == expected
-    return {"top1": correct / in_scope, "rejected": rejected / out, "accuracy": (correct + rejected) / (in_scope + out)}
+def outcome(
+    ranked: list[tuple[str, float]], question: str, answer_at: float, suggest_at: float, tie: float
+) -> tuple[str | None, tuple[str, ...]]:
+    """(slug answered, slugs suggested), as ``scoring.decide`` and ``choices`` do."""
+    if classify(question) is not None or not ranked or ranked[0][1] < suggest_at:
+        return None, ()
+    best = ranked[0][1]
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    if best >= answer_at and best - second >= tie:
+        return ranked[0][0], ()
+    offered = tuple(
+        s for i, (s, v) in enumerate(ranked[: tuning.MAX_SUGGESTIONS]) if i == 0 or v >= tuning.SUGGEST_RELATIVE * best
+    )
+    return None, offered
+
+
+def measure(cases: Sequence[Case], coefficients, answer_at: float, suggest_at: float, tie: float) -> dict[str, float]:
+    right = wrong = helpful = suggested = 0
+    in_scope = sum(c.expected is not None for c in cases)
+    for case in cases:
+        answered, offered = outcome(case.candidates(coefficients), case.question, answer_at, suggest_at, tie)
+        right += answered == case.expected
+        wrong += answered is not None and answered != case.expected
+        helpful += case.expected is not None and (answered == case.expected or case.expected in offered)
+        suggested += bool(offered)
+    n = len(cases)
+    return {
+        "accuracy": right / n,
+        "wrong": wrong / n,
+        "helpful": helpful / in_scope if in_scope else 0.0,
+        "suggested": suggested / n,
+    }
+
+
+def fit_combined(sets: dict[str, list[Case]]) -> list[float]:
+    rows = [
+        (features, int(slug == case.expected))
+        for cases in sets.values()
+        for case in cases
+        if case.semantic is not None
+        for slug, features in combined_features(case.lexical, case.semantic, case.floor)
+    ]
+    return fit(rows)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--set", nargs="*", default=[], help="override matching constants, NAME=VALUE")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--lexical", action="store_true", help="fit the lexical confidence instead")
     args = parser.parse_args()
-    for item in args.set:
-        name, value = item.split("=")
-        setattr(matching, name, float(value))
-    library = load_library(ROOT / "answers")
-    matcher = matching.Matcher(library.answers.values())
+    answers = list(load_library(LIBRARY).answers.values())
     cases = read_cases(TUNE)
-    feats = collect(matcher, cases)
-    rows = [
-        (f, int(slug == expected))
-        for case_feats, (_, expected) in zip(feats, cases, strict=True)
-        for slug, f in case_feats[:1]
-    ]
-    coefficients = fit(rows)
+    if args.lexical:
+        fit_lexical(answers, cases)
+        return
+    choice = load_encoder("on")
+    store = VectorCache(CACHE)
+    libraries = {"full": answers, **{f"{n} questions": thinned(answers, n, seed=n) for n in THINNED}}
+    sets = {name: collect(lib, cases, choice.encoder, store) for name, lib in libraries.items()}
+    coefficients = [round(c, 2) for c in fit_combined(sets)]
+    print("COMBINED_COEFFICIENTS =", tuple(coefficients))
+    print(
+        "| answer at | suggest at | tie | " + " | ".join(f"{n}: acc / wrong / helpful / suggested" for n in sets) + " |"
+    )
+    grid = [(a / 100, s / 100, t / 100) for a in range(25, 75, 5) for s in (8, 12, 16, 20) for t in (0, 6, 12)]
+    scored = []
+    for answer_at, suggest_at, tie in grid:
+        results = {n: measure(c, coefficients, answer_at, suggest_at, tie) for n, c in sets.items()}
+        mean_accuracy = sum(r["accuracy"] for r in results.values()) / len(results)
+        scored.append((mean_accuracy, answer_at, suggest_at, tie, results))
+    for mean_accuracy, answer_at, suggest_at, tie, results in sorted(scored, key=lambda x: -x[0])[:15]:
+        cells = " | ".join(
+            f"{r['accuracy']:.3f} / {r['wrong']:.3f} / {r['helpful']:.3f} / {r['suggested']:.3f}"
+            for r in results.values()
+        )
+        print(f"| {answer_at:.2f} | {suggest_at:.2f} | {tie:.2f} | {cells} |  mean acc {mean_accuracy:.3f}")
+
+
+def fit_lexical(answers: Sequence[Answer], cases: Sequence[tuple[str, str | None]]) -> None:
+    from bot.core.matching.lexical import lexical_confidence
+
+    index = LexicalIndex(answers)
+    feats = [index.features(q) for q, _ in cases]
+    rows = [(f, int(slug == e)) for fs, (_, e) in zip(feats, cases, strict=True) for slug, f in fs[:1]]
+    print("LEXICAL_COEFFICIENTS =", tuple(round(c, 2) for c in fit(rows)))
     ranked = sum(bool(f) and f[0][0] == e for f, (_, e) in zip(feats, cases, strict=True) if e is not None)
     print("ranking top1 (no threshold):", round(ranked / sum(e is not None for _, e in cases), 3))
-    print("COEFFICIENTS =", tuple(round(c, 2) for c in coefficients))
-    rounded = [round(c, 2) for c in coefficients]
-    best = max((score(feats, cases, rounded, t / 100)["accuracy"], t / 100) for t in range(20, 90))
-    for t in (0.3, 0.4, 0.5, 0.6, 0.7, best[1]):
-        print(f"threshold {t:.2f}", {k: round(v, 3) for k, v in score(feats, cases, rounded, t).items()})
+    for t in (0.3, 0.4, 0.47, 0.5, 0.6):
+        right = sum(
+            (fs[0][0] if fs and lexical_confidence(fs[0][1]) >= t and classify(q) is None else None) == e
+            for fs, (q, e) in zip(feats, cases, strict=True)
+        )
+        print(f"threshold {t:.2f}: accuracy {right / len(cases):.3f}")
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from bot.exts.faq import FaqCog
 from bot.exts.review import ReviewCog
 from bot.exts.views import PERSISTENT_ITEMS
 from bot.i18n import FrenchTranslator
+from bot.wiring import open_service
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +163,7 @@ async def serve(settings: Settings, *, install_signals: bool = True, **options: 
     if not settings.discord_token:
         print(MISSING_TOKEN, file=sys.stderr)
         return 1
-    service = await Service.open(settings)
+    service = await open_service(settings)
     bot = FaqBot(settings, service, **options)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -64,6 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     _answers_option(console)
     console.set_defaults(handler=cmd_console)
 
+    index = commands.add_parser("index", help="préparer l'index sémantique (cache de vecteurs) à l'avance")
+    _answers_option(index)
+    index.set_defaults(handler=cmd_index)
+
     evaluate = commands.add_parser("eval", help="mesurer la qualité du matching sur un fichier JSONL")
     evaluate.add_argument("file", type=Path, help='fichier JSONL : {"question": ..., "expected": slug ou null}')
     _answers_option(evaluate)
@@ -175,13 +179,15 @@ def reply_json(reply: Reply) -> dict[str, object]:
         "answer": reply.answer.slug if reply.kind is ReplyKind.ANSWER and reply.answer else None,
         "score": round(reply.candidates[0].score if reply.candidates else 0.0, 4),
         "candidates": [{"answer": c.slug, "score": round(c.score, 4)} for c in reply.candidates[:3]],
+        "kind": str(reply.kind),
+        "suggestions": [s.slug for s in reply.suggestions],
     }
 
 
 async def _ask_once(settings: Settings, question: str) -> Reply:
-    from bot.core.service import Service
+    from bot.wiring import open_service
 
-    service = await Service.open(settings)
+    service = await open_service(settings, wait_for_index=True)
     try:
         return await service.ask(question, Asker())
     finally:
@@ -198,9 +204,9 @@ def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _console(settings: Settings) -> int:
-    from bot.core.service import Service
+    from bot.wiring import open_service
 
-    service = await Service.open(settings)
+    service = await open_service(settings, wait_for_index=True)
     print(CONSOLE_GREETING)
     try:
         while True:
@@ -221,18 +227,70 @@ async def _console(settings: Settings) -> int:
     return 0
 
 
+def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.core.answers import load_library
+    from bot.core.matching.semantic import build_index
+    from bot.storage.vector_cache import VectorCache
+    from bot.wiring import load_encoders
+
+    encoders = load_encoders(dataclasses.replace(settings, semantic="on"))
+    assert encoders is not None  # "on" raises instead of returning None
+    library = load_library(settings.answers_dir)
+    for problem in library.problems:
+        print(f"attention : {problem}", file=sys.stderr)
+    cache = VectorCache(settings.vector_cache_path)
+    bar = ProgressBar("Encodage")
+    index = build_index(encoders[1], list(library.answers.values()), store=cache, progress=bar.update)
+    bar.close()
+    print(f"Index prêt : {index.size} morceaux de {len(library.answers)} réponses dans {settings.vector_cache_path}")
+    cache.close()
+    return 0
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr (a terminal), or nothing (a pipe, a log)."""
+
+    WIDTH = 30
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.live = sys.stderr.isatty()
+        self.total = 0
+
+    def update(self, done: int, total: int) -> None:
+        self.total = total
+        if not self.live or total == 0:
+            return
+        filled = self.WIDTH * done // total
+        print(f"\r{self.label} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}", end="", file=sys.stderr)
+
+    def close(self) -> None:
+        if self.live and self.total:
+            print(file=sys.stderr)
+
+
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     from bot.core.answers import load_library
     from bot.core.evaluation import evaluate
     from bot.core.matching import Matcher
+    from bot.core.matching.semantic import build_index
+    from bot.storage.vector_cache import VectorCache
+    from bot.wiring import load_encoders
 
     library = load_library(settings.answers_dir)
     for problem in library.problems:
         print(f"attention : {problem}", file=sys.stderr)
+    encoders = load_encoders(settings)
+    answers = list(library.answers.values())
+    matcher = Matcher(answers, encoder=encoders[0] if encoders else None)
+    if encoders is not None:
+        cache = VectorCache(settings.vector_cache_path)
+        bar = ProgressBar("Encodage")
+        matcher.attach(build_index(encoders[1], answers, store=cache, progress=bar.update))
+        bar.close()
+        cache.close()
     try:
-        misses, summary = evaluate(
-            args.file, Matcher(library.answers.values()), settings.match_threshold, settings.suggest_threshold
-        )
+        misses, summary = evaluate(args.file, matcher, settings.match_threshold, settings.suggest_threshold)
     except OSError as exc:
         print(f"Erreur : impossible de lire {args.file} ({exc.strerror})", file=sys.stderr)
         return 1

@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import TypeVar
 
 from bot.core.errors import SettingsError
-from bot.core.matching import DEFAULT_MATCH_THRESHOLD, DEFAULT_SUGGEST_THRESHOLD
 
 T = TypeVar("T")
 
 DEFAULT_ANSWERS_DIR = Path("answers")
 DEFAULT_DATABASE_PATH = Path("data") / "bot.sqlite3"
+DEFAULT_VECTOR_CACHE_PATH = Path("data") / "vectors.sqlite3"
+SEMANTIC_MODES = ("auto", "on", "off")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -31,8 +32,11 @@ class Settings:
     moderator_role_ids: tuple[int, ...] = ()
     answers_dir: Path = DEFAULT_ANSWERS_DIR
     database_path: Path = DEFAULT_DATABASE_PATH
-    match_threshold: float = DEFAULT_MATCH_THRESHOLD
-    suggest_threshold: float = DEFAULT_SUGGEST_THRESHOLD
+    match_threshold: float | None = None
+    """``None``: the default of the side that scores (``bot.core.matching.tuning``)."""
+    suggest_threshold: float | None = None
+    semantic: str = "auto"
+    vector_cache_path: Path = DEFAULT_VECTOR_CACHE_PATH
     cooldown_seconds: float = 10.0
     retention_days: int = 0
     log_level: str = "INFO"
@@ -62,13 +66,19 @@ class Settings:
             moderator_role_ids=parse("MODERATOR_ROLE_IDS", _ids, ()),
             answers_dir=parse("ANSWERS_DIR", Path, DEFAULT_ANSWERS_DIR),
             database_path=parse("DATABASE_PATH", Path, DEFAULT_DATABASE_PATH),
-            match_threshold=parse("MATCH_THRESHOLD", _unit_float, DEFAULT_MATCH_THRESHOLD),
-            suggest_threshold=parse("SUGGEST_THRESHOLD", _unit_float, DEFAULT_SUGGEST_THRESHOLD),
+            match_threshold=parse("MATCH_THRESHOLD", _unit_float, None),
+            suggest_threshold=parse("SUGGEST_THRESHOLD", _unit_float, None),
+            semantic=parse("SEMANTIC", _semantic_mode, "auto"),
+            vector_cache_path=parse("VECTOR_CACHE_PATH", Path, DEFAULT_VECTOR_CACHE_PATH),
             cooldown_seconds=parse("COOLDOWN_SECONDS", _non_negative_float, 10.0),
             retention_days=parse("RETENTION_DAYS", _non_negative_int, 0),
             log_level=parse("LOG_LEVEL", _log_level, "INFO"),
         )
-        if settings.suggest_threshold > settings.match_threshold:
+        if (
+            settings.suggest_threshold is not None
+            and settings.match_threshold is not None
+            and settings.suggest_threshold > settings.match_threshold
+        ):
             raise SettingsError(
                 f"SUGGEST_THRESHOLD: doit être inférieur ou égal à MATCH_THRESHOLD "
                 f"({settings.suggest_threshold} > {settings.match_threshold})"
@@ -77,6 +87,8 @@ class Settings:
             settings.check_answers_dir(settings.answers_dir)
         if settings.database_path.exists() and settings.database_path.is_dir():
             raise SettingsError(f"DATABASE_PATH: {settings.database_path} est un dossier, pas un fichier")
+        if settings.vector_cache_path.exists() and settings.vector_cache_path.is_dir():
+            raise SettingsError(f"VECTOR_CACHE_PATH: {settings.vector_cache_path} est un dossier, pas un fichier")
         return settings
 
     @staticmethod
@@ -129,6 +141,13 @@ def _non_negative_int(raw: str) -> int:
     if value < 0:
         raise ValueError("un nombre entier positif ou nul est attendu")
     return value
+
+
+def _semantic_mode(raw: str) -> str:
+    mode = raw.lower()
+    if mode not in SEMANTIC_MODES:
+        raise ValueError(f"une valeur parmi {', '.join(SEMANTIC_MODES)} est attendue")
+    return mode
 
 
 def _log_level(raw: str) -> str:

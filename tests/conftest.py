@@ -51,6 +51,8 @@ def run_cli(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
             {
                 "ANSWERS_DIR": str(ANSWERS),
                 "DATABASE_PATH": str(tmp_path / "data" / "bot.sqlite3"),
+                "VECTOR_CACHE_PATH": str(tmp_path / "data" / "vectors.sqlite3"),
+                "SEMANTIC": "off",  # the tests of the encoder say so: SEMANTIC=auto, with a warm cache
                 "PYTHONPATH": str(ROOT),
             }
         )
@@ -76,3 +78,26 @@ def env_example_names() -> set[str]:
 
 
 _SETTINGS = env_example_names()
+
+
+FROZEN = ROOT / "tests" / "fixtures" / "library"
+"""The frozen copy of the library that tests of code run on (``answers/`` is the editors')."""
+
+
+@pytest.fixture(scope="session")
+def warm_vectors(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A vector cache holding every piece of the frozen library, embedded once a session
+    with the real encoder; tests copy it to start warm."""
+    from bot.core.answers import load_library
+    from bot.core.matching.encoders import load_encoder
+    from bot.core.matching.semantic import build_index
+    from bot.storage.vector_cache import VectorCache
+
+    choice = load_encoder("auto")
+    if choice.encoder is None:
+        pytest.skip(choice.reason)
+    path = tmp_path_factory.mktemp("vectors") / "vectors.sqlite3"
+    cache = VectorCache(path)
+    build_index(choice.encoder, list(load_library(FROZEN).answers.values()), store=cache)
+    cache.close()
+    return path

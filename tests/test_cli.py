@@ -148,4 +148,4 @@ def test_eval_prints_a_summary_line(run_cli, tmp_path: Path) -> None:
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert summary["questions"] == 2 and summary["in_scope"] == 1 and summary["out_of_scope"] == 1
     assert summary["top1"] == 1.0 and summary["rejected"] == 1.0 and summary["accuracy"] == 1.0
-    assert not (tmp_path / "data").exists()  # eval neither reads nor writes the database
+    assert not (tmp_path / "data" / "bot.sqlite3").exists()  # eval neither reads nor writes the database

@@ -16,7 +16,9 @@ def test_defaults_work_with_an_empty_environment(tmp_path: Path) -> None:
     settings = Settings.from_env({"ANSWERS_DIR": str(tmp_path / "answers")})
     assert settings.discord_token is None
     assert settings.database_path == Path("data") / "bot.sqlite3"
-    assert 0 <= settings.suggest_threshold <= settings.match_threshold <= 1
+    assert settings.match_threshold is None and settings.suggest_threshold is None  # the tuned defaults
+    assert settings.semantic == "auto"
+    assert settings.vector_cache_path == Path("data") / "vectors.sqlite3"
     assert settings.retention_days == 0
 
 
@@ -35,6 +37,7 @@ def test_lists_of_ids_are_parsed(tmp_path: Path) -> None:
         ("COOLDOWN_SECONDS", "vite", "COOLDOWN_SECONDS: un nombre positif ou nul est attendu"),
         ("GUILD_IDS", "12,abc", "GUILD_IDS: « abc » n'est pas un identifiant Discord"),
         ("LOG_LEVEL", "bavard", "LOG_LEVEL: un niveau parmi"),
+        ("SEMANTIC", "peut-etre", "SEMANTIC: une valeur parmi auto, on, off"),
         ("ANSWERS_DIR", "/nulle/part", "ANSWERS_DIR: le dossier /nulle/part n'existe pas"),
     ],
 )
@@ -56,6 +59,8 @@ def test_env_example_lists_every_setting() -> None:
         "MODERATOR_ROLE_IDS",
         "ANSWERS_DIR",
         "DATABASE_PATH",
+        "SEMANTIC",
+        "VECTOR_CACHE_PATH",
         "MATCH_THRESHOLD",
         "SUGGEST_THRESHOLD",
         "COOLDOWN_SECONDS",

@@ -60,6 +60,8 @@ class MatchResult:
 
     candidates: tuple[Candidate, ...] = ()
     smalltalk: str | None = None
+    semantic: bool = False
+    """Scored by the combined (lexical + encoder) confidence; lexical only when False."""
 
     @property
     def best(self) -> Candidate | None:

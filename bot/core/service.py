@@ -6,19 +6,35 @@ desk) before handing the reply back, and is the only thing the adapters talk to.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 import aiosqlite
 
 from bot.config import Settings
 from bot.core.answers import Library, Renderer, byline, escape_markdown, load_library
 from bot.core.errors import UnknownAnswer
-from bot.core.matching import Matcher, decide
+from bot.core.matching import Matcher, choices, decide
+from bot.core.matching.encoders import Encoder
+from bot.core.matching.semantic import (
+    IndexingStopped,
+    SemanticIndex,
+    VectorStore,
+    build_index,
+    library_pieces,
+    missing_count,
+)
 from bot.core.models import (
     Answer,
     Asker,
     Candidate,
+    MatchResult,
     Problem,
     RenderedAnswer,
     Reply,
@@ -31,6 +47,7 @@ from bot.storage.database import open_database
 from bot.storage.repository import Repository
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MAX_MATCHED_CHARS = 2000
 """Only the start of a huge message is matched: nobody asks a question in a novel."""
@@ -69,6 +86,9 @@ class Service:
         matcher: Matcher,
         desk: ReviewDesk,
         connection: aiosqlite.Connection | None = None,
+        *,
+        index_encoder: Encoder | None = None,
+        store: VectorStore | None = None,
     ) -> None:
         self.settings = settings
         self._connection = connection
@@ -76,41 +96,127 @@ class Service:
         self.matcher = matcher
         self.desk = desk
         self.renderer = Renderer(settings.answers_dir)
+        self._index_encoder = index_encoder or matcher.encoder
+        self._store = store
+        # One worker answers questions (embedding a question must never block the event
+        # loop); another builds semantic indexes, so a long first build never makes a
+        # member wait behind it.
+        self._matching = ThreadPoolExecutor(max_workers=1, thread_name_prefix="matching")
+        self._indexing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="indexing")
+        self._index_task: asyncio.Task[None] | None = None
+        self._stop_indexing = threading.Event()
 
     @classmethod
-    async def open(cls, settings: Settings) -> Service:
+    async def open(
+        cls,
+        settings: Settings,
+        *,
+        encoders: tuple[Encoder, Encoder] | None = None,
+        store: VectorStore | None = None,
+        wait_for_index: bool = False,
+    ) -> Service:
         """Load the answers, open (and migrate) the database, and teach the matcher what
-        moderators taught it before the last restart."""
+        moderators taught it before the last restart.
+
+        With ``encoders`` (one for questions, one for indexing), the semantic index is
+        built from the vector cache: at once when the cache already holds every piece
+        (a warm restart) or when ``wait_for_index``; otherwise in the background, while
+        the lexical side answers."""
         library = load_library(settings.answers_dir)
         for problem in library.problems:
             log.warning("Réponse ignorée : %s", problem)
         connection = await open_database(settings.database_path)
         repository = Repository(connection)
-        matcher = Matcher(library.answers.values())
+        query_encoder, index_encoder = encoders if encoders is not None else (None, None)
+        matcher = Matcher(library.answers.values(), encoder=query_encoder, store=store)
         desk = ReviewDesk(repository, matcher)
-        service = cls(settings, library, matcher, desk, connection)
+        service = cls(settings, library, matcher, desk, connection, index_encoder=index_encoder, store=store)
         await desk.teach_matcher()
         purged = await desk.purge(settings.retention_days)
         if purged:
             log.info("%d anciennes questions supprimées (RETENTION_DAYS=%d)", purged, settings.retention_days)
         log.info("%d réponses chargées depuis %s", len(library.answers), settings.answers_dir)
+        await service.start_semantic(wait=wait_for_index)
         return service
 
     async def close(self) -> None:
+        self._stop_indexing.set()  # a build in progress stops at its next batch
+        if self._index_task is not None and not self._index_task.done():
+            self._index_task.cancel()
+        self._matching.shutdown(wait=False, cancel_futures=True)
+        self._indexing.shutdown(wait=False, cancel_futures=True)
+        if self._store is not None:
+            self._store.close()
         if self._connection is not None:
             await self._connection.close()
             self._connection = None
+
+    # --- meaning ---------------------------------------------------------------------
+
+    async def _run(self, executor: ThreadPoolExecutor, function: Callable[..., T], *args: object) -> T:
+        return await asyncio.get_running_loop().run_in_executor(executor, function, *args)
+
+    async def match(self, text: str) -> MatchResult:
+        """The matcher's verdict, computed in the matching worker (never on the event loop)."""
+        return await self._run(self._matching, self.matcher.match, text)
+
+    async def start_semantic(self, *, wait: bool = False) -> None:
+        """Build the semantic index of the current library and attach it when ready.
+
+        A warm cache makes this quick, so it is awaited; a cold one means minutes of
+        embedding, done in the background while the lexical side answers."""
+        matcher = self.matcher
+        if matcher.encoder is None or self._index_encoder is None:
+            return
+        pieces = library_pieces(matcher.answers)
+        missing = await self._run(self._indexing, missing_count, self._index_encoder, pieces, self._store)
+        task = asyncio.create_task(self._build_semantic(matcher, missing))
+        self._index_task = task
+        if wait or missing == 0:
+            await task
+        else:
+            log.info(
+                "Index sémantique : %d morceaux à encoder en arrière-plan ; le matching lexical répond en attendant",
+                missing,
+            )
+
+    async def wait_for_semantic(self) -> None:
+        """Wait until a background semantic build has finished (for tests and one-off commands)."""
+        if self._index_task is not None:
+            await asyncio.shield(self._index_task)
+
+    async def _build_semantic(self, matcher: Matcher, missing: int) -> None:
+        if self._index_encoder is None:
+            return
+        start = time.perf_counter()
+        try:
+            index = await self._build_index(matcher)
+        except (asyncio.CancelledError, IndexingStopped):
+            return
+        except Exception:
+            log.exception("L'index sémantique n'a pas pu être construit ; le matching reste lexical")
+            return
+        if self.matcher is not matcher:
+            return  # the library was reloaded meanwhile; its own build attaches its index
+        await self._run(self._matching, matcher.attach, index)
+        log.info(
+            "Matching sémantique actif : %d morceaux (%d encodés) en %.1f s",
+            index.size,
+            missing,
+            time.perf_counter() - start,
+        )
 
     async def ask(self, question: str, asker: Asker) -> Reply:
         """Answer a question; it is stored before this returns (nothing is ever lost)."""
         text = question.strip()
         if not text:
             return Reply(ReplyKind.INVALID, EMPTY_REPLY)
-        result = self.matcher.match(text[:MAX_MATCHED_CHARS])
+        result = await self.match(text[:MAX_MATCHED_CHARS])
         candidates = result.candidates
-        decision = decide(result, self.settings.match_threshold, self.settings.suggest_threshold)
+        match_at, suggest_at = self.settings.match_threshold, self.settings.suggest_threshold
+        decision = decide(result, match_at, suggest_at)
 
-        if decision == "smalltalk" and result.smalltalk is not None:
+        if decision is ReplyKind.SMALLTALK and result.smalltalk is not None:
             template = SMALLTALK_REPLIES.get(result.smalltalk, DEFAULT_SMALLTALK)
             return Reply(
                 ReplyKind.SMALLTALK, template.format(name=escape_markdown(asker.display_name)), candidates=candidates
@@ -121,7 +227,7 @@ class Service:
             return Reply(ReplyKind.INVALID, NO_WORDS_REPLY)
 
         best = result.best
-        if decision == "answer" and best is not None and best.slug in self.library.answers:
+        if decision is ReplyKind.ANSWER and best is not None and best.slug in self.library.answers:
             rendered = self._render(self.library.answers[best.slug], asker)
             question_id = await self.desk.record(asker, question, best.slug, best.score)
             return Reply(
@@ -134,7 +240,7 @@ class Service:
 
         score = best.score if best is not None else 0.0
         question_id = await self.desk.record(asker, question, None, score)
-        suggestions = self._suggestions(candidates) if decision == "suggest" else ()
+        suggestions = self._suggestions(choices(result, match_at, suggest_at))
         if suggestions:
             lines = [SUGGEST_REPLY, *(f"• {s.title}" for s in suggestions)]
             lines.append("Sinon, pas de souci : ta question part chez l'équipe de rédaction.")
@@ -192,16 +298,42 @@ class Service:
         if fresh.answers.keys() != self.library.answers.keys() or any(
             fresh.answers[slug] != self.library.answers.get(slug) for slug in fresh.answers
         ):
-            matcher = Matcher(fresh.answers.values())
-            self.library, self.matcher = fresh, matcher
-            self.desk.matcher = matcher
-            await self.desk.teach_matcher()
-            log.info("Réponses rechargées : %d réponses", len(fresh.answers))
+            await self._swap_library(fresh)
         else:
             self.library = fresh
         for problem in fresh.problems:
             log.warning("Réponse en erreur : %s", problem)
         return list(fresh.problems)
+
+    async def _build_index(self, matcher: Matcher) -> SemanticIndex:
+        def build() -> SemanticIndex:
+            assert self._index_encoder is not None
+            answers = list(matcher.answers)
+            return build_index(self._index_encoder, answers, matcher.learned, self._store, stop=self._stop_indexing)
+
+        return await self._run(self._indexing, build)
+
+    async def _swap_library(self, fresh: Library) -> None:
+        """Serve a changed library: the previous matcher answers until the new one is ready.
+
+        When the encoder already serves, the new semantic index is built first (from the
+        cache, so only changed pieces are embedded) and both sides switch together;
+        otherwise the lexical side switches now and the semantic build follows."""
+        previous = self.matcher
+        learned = await self.desk.learned()
+
+        def build() -> Matcher:
+            return Matcher(fresh.answers.values(), learned, encoder=previous.encoder, store=self._store)
+
+        matcher = await self._run(self._matching, build)
+        if previous.semantic_ready and self._index_encoder is not None:
+            matcher.attach(await self._build_index(matcher))
+        self.library, self.matcher = fresh, matcher
+        self.desk.matcher = matcher
+        await self.desk.teach_matcher()  # lessons recorded while the new matcher was built
+        log.info("Réponses rechargées : %d réponses", len(fresh.answers))
+        if not matcher.semantic_ready:
+            await self.start_semantic()
 
     def _render(self, answer: Answer, asker: Asker) -> RenderedAnswer:
         return self.renderer.render(answer, asker=asker.display_name, server=asker.server_name, today=dt.date.today())
@@ -209,7 +341,7 @@ class Service:
     def _suggestions(self, candidates: tuple[Candidate, ...]) -> tuple[Suggestion, ...]:
         return tuple(
             Suggestion(c.slug, self.library.answers[c.slug].title, c.score)
-            for c in candidates[:3]
+            for c in candidates
             if c.slug in self.library.answers
         )
 

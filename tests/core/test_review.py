@@ -13,7 +13,7 @@ import pytest
 
 from bot.core.answers import load_library
 from bot.core.errors import UnknownAnswer, UnknownQuestion
-from bot.core.matching import DEFAULT_MATCH_THRESHOLD, Matcher
+from bot.core.matching import LEXICAL_MATCH_THRESHOLD, Matcher
 from bot.core.models import Asker, ForgetResult, ReviewStatus
 from bot.core.review import ReviewDesk
 from bot.storage.database import open_database
@@ -212,7 +212,7 @@ async def test_a_lesson_taken_back_is_forgotten_at_once(desk: ReviewDesk, matche
     assert "salaire" not in {c.slug for c in matcher.match(BREAD[0]).candidates if c.score >= 0.3}
 
     await desk.dismiss(group.id, "hors sujet", "ed")
-    assert matcher.match(BREAD[0]).score < DEFAULT_MATCH_THRESHOLD
+    assert matcher.match(BREAD[0]).score < LEXICAL_MATCH_THRESHOLD
 
 
 async def test_picks_wait_for_the_moderator_and_show_in_the_group(desk: ReviewDesk, matcher: Matcher) -> None:
@@ -227,7 +227,7 @@ async def test_picks_wait_for_the_moderator_and_show_in_the_group(desk: ReviewDe
     assert await desk.picks(group.id) == [("trouver-des-idees", 2), ("salaire", 1)]
     (row,) = csv.DictReader(io.StringIO(await desk.export_csv()))
     assert row["choix_des_membres"] == "trouver-des-idees (2); salaire (1)"
-    assert matcher.match(BREAD[0]).score < DEFAULT_MATCH_THRESHOLD  # nothing learned from clicks
+    assert matcher.match(BREAD[0]).score < LEXICAL_MATCH_THRESHOLD  # nothing learned from clicks
 
 
 async def test_forget_user(desk: ReviewDesk) -> None:
@@ -247,7 +247,7 @@ async def test_forget_user(desk: ReviewDesk) -> None:
     assert await desk.forget_user(111) == ForgetResult(questions=0, votes=0, phrasings=0)
 
     await desk.forget_user(222)
-    assert desk.matcher.match(BREAD[0]).score < DEFAULT_MATCH_THRESHOLD  # Bob's phrasing went with him
+    assert desk.matcher.match(BREAD[0]).score < LEXICAL_MATCH_THRESHOLD  # Bob's phrasing went with him
 
 
 async def test_retention_purges_closed_questions_only(desk: ReviewDesk, clock: Clock) -> None:

@@ -33,6 +33,7 @@ settings = Settings(
     guild_ids=(int(sys.argv[4]),),
     answers_dir=Path(sys.argv[5]),
     database_path=Path(sys.argv[6]),
+    semantic="off",
 )
 sys.exit(run_bot(settings))
 """

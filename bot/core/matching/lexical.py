@@ -1,4 +1,4 @@
-"""Match a member's question to an answer, with a confidence that means the same everywhere.
+"""The lexical side of matching: an inverted index of stemmed words, with typo tolerance.
 
 How it works, and why:
 
@@ -17,7 +17,8 @@ How it works, and why:
   library's size or wording (the share of the question's information the answer
   explains, the best single phrasing's similarity, the margin to the runner-up, the
   amount of evidence). Its coefficients were fitted on ``tests/eval/dev_tune.jsonl``
-  only, so one threshold works on an unseen library.
+  only. With the encoder on, this confidence is one input of the combined decision
+  (``bot.core.matching.scoring``); without it, it decides alone.
 """
 
 from __future__ import annotations
@@ -29,46 +30,29 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from bot.core.models import Answer, Candidate, MatchResult
-from bot.core.smalltalk import classify
+from bot.core.matching.spelling import deletions, osa_distance, trigram_dice
+from bot.core.matching.tuning import (
+    ENGLISH_PENALTY,
+    FAMILY_MIN_SHARED,
+    FAMILY_PENALTY,
+    LEXICAL_COEFFICIENTS,
+    MAX_QUERY_WORDS,
+    MIN_FUZZY,
+    MIN_PREFIX,
+    RANK_PHRASING,
+    TOP_K,
+    TYPO_PENALTY,
+    UNKNOWN_WEIGHT,
+    W_BODY_BASE,
+    W_BODY_MAX,
+    W_BODY_PER_USE,
+    W_KEYWORD,
+    W_PHRASING,
+)
+from bot.core.models import Answer
 from bot.core.text import analyse, english_stem, normalise, stem, tokens
 
 log = logging.getLogger(__name__)
-
-DEFAULT_MATCH_THRESHOLD = 0.47
-"""Answer when the best confidence reaches this (chosen on the tune half)."""
-DEFAULT_SUGGEST_THRESHOLD = 0.3
-"""Offer "did you mean…?" between this and ``DEFAULT_MATCH_THRESHOLD``."""
-
-MAX_QUERY_WORDS = 80
-"""Only the first words of a very long message are matched: enough to know its topic."""
-
-# Field weights: how much a word counts when found in that field of an answer.
-W_PHRASING = 1.0  # title, alternate questions, learned phrasings
-W_KEYWORD = 0.9
-W_BODY_BASE = 0.25
-W_BODY_PER_USE = 0.1
-W_BODY_MAX = 0.55
-
-UNKNOWN_WEIGHT = 0.6
-"""Weight of a word the library has never seen (relative to a word found in one answer)."""
-ENGLISH_PENALTY = 0.85
-TYPO_PENALTY = 0.8
-FAMILY_PENALTY = 0.75
-MIN_FUZZY = 6
-"""Shorter words are not corrected: too many real words are one letter apart."""
-MIN_PREFIX = 4
-FAMILY_MIN_SHARED = 5
-"""Two stems are one family only when they share at least this many first letters:
-four let "recette" pass for "réception"."""
-RANK_PHRASING = 0.5
-"""How much the best single phrasing counts next to whole-answer coverage for ranking."""
-TOP_K = 10
-"""Answers rescored precisely (phrasings, margin) after the inverted-index pass."""
-
-# Logistic confidence: intercept and weights of (coverage, phrasing, margin, evidence).
-COEFFICIENTS = (-3.63, 1.49, 1.37, 0.81, 4.27)
-"""Printed by ``python -m benchmarks.fit`` (tune half only)."""
 
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 
@@ -96,8 +80,8 @@ class _Query:
         return sum(self.weights.values()) + self.unknown
 
 
-class Matcher:
-    """Matches questions against an answer library; cheap to query, cheap to extend."""
+class LexicalIndex:
+    """Matches questions against an answer library by words; cheap to query, cheap to extend."""
 
     def __init__(self, answers: Iterable[Answer], learned: Iterable[tuple[str, str]] = ()) -> None:
         self._entries: list[_Entry] = []
@@ -190,7 +174,7 @@ class Matcher:
         self._surface[word] = term
         self._english.setdefault(english_stem(word), term)
         if len(word) >= MIN_FUZZY and not any(ch.isdigit() for ch in word):
-            for key in _deletions(word):
+            for key in deletions(word):
                 self._deletes.setdefault(key, set()).add(word)
         for size in range(MIN_PREFIX, len(term) + 1):
             self._prefixes.setdefault(term[:size], set()).add(term)
@@ -288,13 +272,13 @@ class Matcher:
     def _closest(self, word: str) -> str | None:
         limit = 2 if len(word) >= 9 else 1
         candidates: set[str] = set()
-        for key in (word, *_deletions(word)):
+        for key in (word, *deletions(word)):
             candidates |= self._deletes.get(key, set())
         best: tuple[int, int, str] | None = None
         for candidate in candidates:
             if candidate[0] != word[0] or self._surface[candidate] not in self._postings:
                 continue  # typos rarely hit the first letter; this avoids "viens" -> "liens"
-            distance = _osa(word, candidate, limit)
+            distance = osa_distance(word, candidate, limit)
             if distance > limit:
                 continue
             df = len(self._postings.get(self._surface[candidate], ()))
@@ -373,17 +357,6 @@ class Matcher:
             out.append((self._entries[index].slug, (coverage, phrasing, margin, evidence)))
         return out
 
-    def match(self, question: str, limit: int = 3) -> MatchResult:
-        """Up to ``limit`` candidates, best first, with calibrated scores; never raises."""
-        try:
-            smalltalk = classify(question)
-            scored = [(slug, _confidence(f)) for slug, f in self.features(question)]
-            candidates = tuple(Candidate(slug, round(score, 4)) for slug, score in scored[: max(0, limit)])
-            return MatchResult(candidates=candidates, smalltalk=smalltalk)
-        except Exception:  # a member's message must never crash the bot
-            log.exception("le matching a échoué pour %r", question[:200] if isinstance(question, str) else question)
-            return MatchResult()
-
     def similarity(self, a: str, b: str) -> float:
         """How alike two questions are, in [0, 1]: for grouping unanswered questions."""
         try:
@@ -393,62 +366,17 @@ class Matcher:
                 dot = sum(weight[t] ** 2 for t in ta & tb)
                 norm = math.sqrt(sum(weight[t] ** 2 for t in ta) * sum(weight[t] ** 2 for t in tb))
                 words = dot / norm if norm else 0.0
-                return max(0.0, min(1.0, 0.75 * words + 0.25 * _trigram_dice(normalise(a), normalise(b))))
-            return max(0.0, min(1.0, _trigram_dice(normalise(a), normalise(b))))
+                return max(0.0, min(1.0, 0.75 * words + 0.25 * trigram_dice(normalise(a), normalise(b))))
+            return max(0.0, min(1.0, trigram_dice(normalise(a), normalise(b))))
         except Exception:
             log.exception("similarité impossible")
             return 0.0
 
 
-def decide(result: MatchResult, threshold: float, suggest_threshold: float) -> str:
-    """What to do with a match: "answer", "suggest", "none" or "smalltalk"."""
-    if result.smalltalk is not None:
-        return "smalltalk"
-    score = result.score
-    if result.best is not None and score >= threshold:
-        return "answer"
-    if result.best is not None and score >= suggest_threshold:
-        return "suggest"
-    return "none"
-
-
-def _confidence(features: tuple[float, ...]) -> float:
-    z = COEFFICIENTS[0] + sum(c * f for c, f in zip(COEFFICIENTS[1:], features, strict=True))
+def lexical_confidence(features: tuple[float, ...]) -> float:
+    """The lexical logistic confidence of one candidate's features."""
+    z = LEXICAL_COEFFICIENTS[0] + sum(c * f for c, f in zip(LEXICAL_COEFFICIENTS[1:], features, strict=True))
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
-def _deletions(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
-
-
-def _osa(a: str, b: str, limit: int) -> int:
-    """Optimal string alignment distance (Damerau with adjacent swaps), capped at limit+1."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                value = min(value, previous2[j - 2] + 1)
-            current[j] = value
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
-
-
-def _trigram_dice(a: str, b: str) -> float:
-    if a == b:
-        return 1.0
-    ga = {a[i : i + 3] for i in range(max(1, len(a) - 2))}
-    gb = {b[i : i + 3] for i in range(max(1, len(b) - 2))}
-    if not ga or not gb:
-        return 0.0
-    return 2.0 * len(ga & gb) / (len(ga) + len(gb))
-
-
-__all__ = ["DEFAULT_MATCH_THRESHOLD", "DEFAULT_SUGGEST_THRESHOLD", "Matcher", "decide"]
+__all__ = ["LexicalIndex", "lexical_confidence"]

@@ -1,0 +1,150 @@
+"""The matcher the service talks to: the lexical index, plus the encoder when it runs.
+
+Why one object: the bot, ``ask``, the console and ``eval`` must make the same
+decision, so they all call ``Matcher.match``. The semantic index is attached when it
+is ready (at first start it is built in the background while the lexical side
+serves); until then, and whenever the encoder cannot run, results are lexical and say
+so (``MatchResult.semantic``), so the right thresholds apply.
+
+Thread safety: the service runs ``match`` in a worker thread, so that embedding a
+question never blocks the event loop, while moderators' lessons arrive from the loop.
+One lock guards the indexes; a lesson only updates the lexical side at once (cheap)
+and leaves its embedding to the next ``match`` in the worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+
+import numpy as np
+
+from bot.core.matching.encoders import Encoder
+from bot.core.matching.lexical import LexicalIndex
+from bot.core.matching.pieces import Piece, Role
+from bot.core.matching.scoring import combined_candidates, lexical_candidates
+from bot.core.matching.semantic import SemanticIndex, VectorStore, embed_pieces
+from bot.core.models import Answer, Candidate, MatchResult
+from bot.core.smalltalk import classify
+
+log = logging.getLogger(__name__)
+
+
+class Matcher:
+    """Matches questions against an answer library; cheap to query, cheap to extend."""
+
+    def __init__(
+        self,
+        answers: Iterable[Answer],
+        learned: Iterable[tuple[str, str]] = (),
+        *,
+        encoder: Encoder | None = None,
+        store: VectorStore | None = None,
+    ) -> None:
+        self.answers = tuple(answers)
+        self._lock = threading.RLock()
+        self._lexical = LexicalIndex(self.answers)
+        self._learned: dict[tuple[str, str], None] = {}
+        self._encoder = encoder
+        self._store = store
+        self._semantic: SemanticIndex | None = None
+        self._semantic_learned: tuple[tuple[str, str], ...] = ()
+        self.set_learned(learned)
+
+    # --- state -----------------------------------------------------------------------
+
+    @property
+    def slugs(self) -> frozenset[str]:
+        return self._lexical.slugs
+
+    @property
+    def encoder(self) -> Encoder | None:
+        return self._encoder
+
+    @property
+    def semantic_ready(self) -> bool:
+        return self._semantic is not None
+
+    @property
+    def learned(self) -> tuple[tuple[str, str], ...]:
+        with self._lock:
+            return tuple(self._learned)
+
+    def attach(self, index: SemanticIndex) -> None:
+        """Start using a semantic index built for this library (by ``semantic.build_index``)."""
+        if self._encoder is None or index.model_id != self._encoder.model_id:
+            raise ValueError("l'index sémantique ne vient pas de l'encodeur de ce matcher")
+        with self._lock:
+            if set(index.slugs) != set(self.slugs):
+                raise ValueError("l'index sémantique ne correspond pas à cette bibliothèque")
+            self._semantic = index
+            self._semantic_learned = ()
+
+    # --- lessons ---------------------------------------------------------------------
+
+    def add_phrasing(self, slug: str, text: str) -> None:
+        """Teach a new phrasing for an answer; it counts like a front-matter question at once."""
+        with self._lock:
+            if slug not in self.slugs or (slug, text) in self._learned:
+                self._lexical.add_phrasing(slug, text)  # logs an unknown slug
+                return
+            self._learned[(slug, text)] = None
+            self._lexical.add_phrasing(slug, text)
+
+    def set_learned(self, learned: Iterable[tuple[str, str]]) -> None:
+        """Make the learned phrasings exactly these (slug, text) pairs (see ``LexicalIndex``)."""
+        wanted = dict.fromkeys((slug, text) for slug, text in learned if slug in self.slugs)
+        with self._lock:
+            self._learned = wanted
+            self._lexical.set_learned(wanted)
+
+    def _sync_semantic_learned(self) -> None:
+        """Embed the lessons the semantic index has not seen yet (called under the lock)."""
+        if self._semantic is None or self._encoder is None:
+            return
+        wanted = tuple(self._learned)
+        if wanted == self._semantic_learned:
+            return
+        pieces = [Piece(slug, text, Role.QUERY) for slug, text in wanted]
+        vectors = embed_pieces(self._encoder, pieces, self._store)
+        self._semantic.set_learned(wanted, vectors)
+        self._semantic_learned = wanted
+
+    # --- querying --------------------------------------------------------------------
+
+    def features(self, question: str) -> list[tuple[str, tuple[float, ...]]]:
+        """The lexical features of the best answers (for fitting and debugging)."""
+        with self._lock:
+            return self._lexical.features(question)
+
+    def query_vector(self, question: str) -> np.ndarray | None:
+        if self._encoder is None or self._semantic is None:
+            return None
+        return self._encoder.embed_queries([question])[0]
+
+    def match(self, question: str, limit: int = 3) -> MatchResult:
+        """Up to ``limit`` candidates, best first, with calibrated scores; never raises."""
+        try:
+            smalltalk = classify(question)
+            vector = self.query_vector(question) if self._semantic is not None else None
+            with self._lock:
+                lexical = self._lexical.features(question)
+                if vector is not None and self._semantic is not None:
+                    self._sync_semantic_learned()
+                    scores = self._semantic.scores(vector)
+                    candidates = combined_candidates(lexical, scores, self._semantic.floor)
+                    semantic = True
+                else:
+                    candidates = lexical_candidates(lexical)
+                    semantic = False
+            top = tuple(Candidate(c.slug, round(c.score, 4)) for c in candidates[: max(0, limit)])
+            return MatchResult(candidates=top, smalltalk=smalltalk, semantic=semantic)
+        except Exception:  # a member's message must never crash the bot
+            log.exception("le matching a échoué pour %r", question[:200] if isinstance(question, str) else question)
+            return MatchResult()
+
+    def similarity(self, a: str, b: str) -> float:
+        """How alike two questions are, in [0, 1]: for grouping unanswered questions."""
+        with self._lock:
+            return self._lexical.similarity(a, b)

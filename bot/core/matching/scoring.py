@@ -1,0 +1,125 @@
+"""One decision from two sides: the combined confidence, and what to do with it.
+
+The lexical index is good at questions that share words with an answer; the encoder
+at questions that share meaning. The candidates of both sides are scored together by
+one logistic over six features (see ``tuning.COMBINED_COEFFICIENTS``): the lexical
+confidence and its margin, and the encoder's best phrasing and body cosines measured
+*above the library's floor*, with their margins. Because the semantic features are
+relative to the library's own floor, the same threshold holds on a rich library and
+on a thin one; the coefficients were fitted on both (tune half only).
+
+``decide`` then turns the best confidences into a ``ReplyKind``: answer, offer a
+choice ("did you mean…", also for a near-tie, which is never settled silently), or
+leave the question to the editors.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from bot.core.matching.lexical import lexical_confidence
+from bot.core.matching.semantic import SemanticScores
+from bot.core.matching.tuning import (
+    COMBINED_COEFFICIENTS,
+    DEFAULT_MATCH_THRESHOLD,
+    DEFAULT_SUGGEST_THRESHOLD,
+    LEXICAL_CANDIDATES,
+    LEXICAL_MATCH_THRESHOLD,
+    LEXICAL_SUGGEST_THRESHOLD,
+    LEXICAL_TIE_MARGIN,
+    MAX_SUGGESTIONS,
+    SEMANTIC_CANDIDATES,
+    SEMANTIC_SCALE,
+    SUGGEST_RELATIVE,
+    TIE_MARGIN,
+)
+from bot.core.models import Candidate, MatchResult, ReplyKind
+
+Features = tuple[float, ...]
+
+
+def lexical_candidates(lexical: Sequence[tuple[str, Features]]) -> list[Candidate]:
+    """Candidates scored by the lexical confidence alone (no encoder)."""
+    return [Candidate(slug, lexical_confidence(f)) for slug, f in lexical]
+
+
+def combined_features(
+    lexical: Sequence[tuple[str, Features]], semantic: SemanticScores, floor: float
+) -> list[tuple[str, Features]]:
+    """The six features of each candidate from either side, lexical top first."""
+    confidence = {slug: lexical_confidence(f) for slug, f in lexical}
+    phrasing, body = semantic.phrasing, semantic.body
+    by_meaning = sorted(phrasing, key=lambda s: (-(phrasing[s] + body.get(s, -1.0)), s))
+    slugs = [s for s, _ in lexical[:LEXICAL_CANDIDATES]] + by_meaning[:SEMANTIC_CANDIDATES]
+    out: list[tuple[str, Features]] = []
+    for slug in dict.fromkeys(s for s in slugs if s in phrasing):
+        lex = confidence.get(slug, 0.0)
+        lex_other = max((v for s, v in confidence.items() if s != slug), default=0.0)
+        phr = phrasing[slug]
+        phr_other = max((v for s, v in phrasing.items() if s != slug), default=floor)
+        bod = body.get(slug, floor)
+        bod_other = max((v for s, v in body.items() if s != slug), default=floor)
+        out.append(
+            (
+                slug,
+                (
+                    lex,
+                    lex - lex_other,
+                    (phr - floor) * SEMANTIC_SCALE,
+                    (phr - phr_other) * SEMANTIC_SCALE,
+                    (bod - floor) * SEMANTIC_SCALE,
+                    (bod - bod_other) * SEMANTIC_SCALE,
+                ),
+            )
+        )
+    return out
+
+
+def combined_confidence(features: Features, coefficients: Sequence[float] = COMBINED_COEFFICIENTS) -> float:
+    z = coefficients[0] + sum(c * f for c, f in zip(coefficients[1:], features, strict=True))
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+
+def combined_candidates(
+    lexical: Sequence[tuple[str, Features]], semantic: SemanticScores, floor: float
+) -> list[Candidate]:
+    scored = [Candidate(s, combined_confidence(f)) for s, f in combined_features(lexical, semantic, floor)]
+    return sorted(scored, key=lambda c: (-c.score, c.slug))
+
+
+def thresholds(
+    result: MatchResult, match: float | None = None, suggest: float | None = None
+) -> tuple[float, float, float]:
+    """(answer, suggest, tie margin) for this result: the operator's thresholds, or the
+    defaults of the side that scored it (lexical and combined confidences are different
+    scales; the lexical side keeps the behaviour it had before the encoder)."""
+    if result.semantic:
+        answer, offer, tie = DEFAULT_MATCH_THRESHOLD, DEFAULT_SUGGEST_THRESHOLD, TIE_MARGIN
+    else:
+        answer, offer, tie = LEXICAL_MATCH_THRESHOLD, LEXICAL_SUGGEST_THRESHOLD, LEXICAL_TIE_MARGIN
+    answer = answer if match is None else match
+    offer = offer if suggest is None else suggest
+    return answer, min(offer, answer), tie
+
+
+def decide(result: MatchResult, match: float | None = None, suggest: float | None = None) -> ReplyKind:
+    """What the bot does with a match: answer, suggest, leave unanswered, or small talk."""
+    if result.smalltalk is not None:
+        return ReplyKind.SMALLTALK
+    best = result.best
+    answer_at, suggest_at, tie = thresholds(result, match, suggest)
+    if best is None or best.score < suggest_at:
+        return ReplyKind.UNANSWERED
+    second = result.candidates[1].score if len(result.candidates) > 1 else 0.0
+    if best.score >= answer_at and best.score - second >= tie:
+        return ReplyKind.ANSWER
+    return ReplyKind.SUGGESTIONS
+
+
+def choices(result: MatchResult, match: float | None = None, suggest: float | None = None) -> tuple[Candidate, ...]:
+    """The answers offered by "did you mean…": the best, and those close enough to it."""
+    if decide(result, match, suggest) is not ReplyKind.SUGGESTIONS or result.best is None:
+        return ()
+    floor = SUGGEST_RELATIVE * result.best.score
+    return tuple(c for c in result.candidates[:MAX_SUGGESTIONS] if c is result.best or c.score >= floor)

@@ -1,0 +1,86 @@
+"""Every tunable number of the matcher, in one place.
+
+Each value was chosen on the tune half of the dev set (``tests/eval/dev_tune.jsonl``)
+and, for the combined confidence, on that same half against thinned copies of the
+library (3 and 5 alternate questions per answer), so that one threshold holds on a
+thin library too. ``python -m benchmarks.fit`` prints the lexical coefficients and
+``python -m benchmarks.fit --semantic`` the combined ones. The report half, the second
+library and the thin library are never read to choose them.
+"""
+
+from __future__ import annotations
+
+# --- Decision ------------------------------------------------------------------------
+
+DEFAULT_MATCH_THRESHOLD = 0.45
+"""Answer when the best combined confidence reaches this (and leads by ``TIE_MARGIN``).
+
+Chosen on the tune half for the trade-off between answering right and answering wrong:
+at 0.35 accuracy is highest (0.887 on the full library) but 6.7 % of all questions get
+a wrong answer; at 0.45 accuracy is the same on the full library, a little lower on
+the thinned ones, and wrong answers fall to 5.3 % (3.3 % thinned), the difference
+going to "did you mean…". ``python -m benchmarks.fit`` prints the whole grid."""
+DEFAULT_SUGGEST_THRESHOLD = 0.1
+"""Offer "did you mean…" from this confidence up to ``DEFAULT_MATCH_THRESHOLD``."""
+LEXICAL_MATCH_THRESHOLD = 0.47
+"""Without the encoder, the lexical confidence alone decides, with its own threshold."""
+LEXICAL_SUGGEST_THRESHOLD = 0.3
+LEXICAL_TIE_MARGIN = 0.0
+"""Words alone settle ties as they always did: ``SEMANTIC=off`` changes nothing."""
+TIE_MARGIN = 0.2
+"""The best answer must lead the next one by this much to be given directly; closer,
+it is a tie, and the member chooses (a tie is never settled silently)."""
+MAX_SUGGESTIONS = 3
+SUGGEST_RELATIVE = 0.3
+"""Besides the best, "did you mean…" offers the answers whose confidence is at least
+this share of the best one's: plausible alternatives, not the whole library."""
+
+# --- Lexical index -------------------------------------------------------------------
+
+MAX_QUERY_WORDS = 80
+"""Only the first words of a very long message are matched: enough to know its topic."""
+
+# Field weights: how much a word counts when found in that field of an answer.
+W_PHRASING = 1.0  # title, alternate questions, learned phrasings
+W_KEYWORD = 0.9
+W_BODY_BASE = 0.25
+W_BODY_PER_USE = 0.1
+W_BODY_MAX = 0.55
+
+UNKNOWN_WEIGHT = 0.6
+"""Weight of a word the library has never seen (relative to a word found in one answer)."""
+ENGLISH_PENALTY = 0.85
+TYPO_PENALTY = 0.8
+FAMILY_PENALTY = 0.75
+MIN_FUZZY = 6
+"""Shorter words are not corrected: too many real words are one letter apart."""
+MIN_PREFIX = 4
+FAMILY_MIN_SHARED = 5
+"""Two stems are one family only when they share at least this many first letters:
+four let "recette" pass for "réception"."""
+RANK_PHRASING = 0.5
+"""How much the best single phrasing counts next to whole-answer coverage for ranking."""
+TOP_K = 10
+"""Answers rescored precisely (phrasings, margin) after the inverted-index pass."""
+
+LEXICAL_COEFFICIENTS = (-3.63, 1.49, 1.37, 0.81, 4.27)
+"""Logistic lexical confidence: intercept and weights of (coverage, phrasing, margin,
+evidence). Printed by ``python -m benchmarks.fit`` (tune half only)."""
+
+# --- Semantic side -------------------------------------------------------------------
+
+SEMANTIC_CANDIDATES = 5
+"""Answers taken from the encoder's side, next to the lexical top, to be scored together."""
+LEXICAL_CANDIDATES = 5
+SEMANTIC_SCALE = 10.0
+"""e5 cosines all sit between 0.7 and 1: differences are scaled before the logistic."""
+DEFAULT_FLOOR = 0.85
+"""The library's similarity floor when it is too small to measure one (one answer)."""
+FLOOR_SAMPLE = 1000
+"""Phrasings sampled to measure the floor of a big library: enough for a stable mean."""
+
+COMBINED_COEFFICIENTS = (-0.67, 2.0, 2.24, 1.35, 0.99, 1.56, 1.7)
+"""Logistic combined confidence: intercept and weights of (lexical confidence, its
+margin over the next answer, best phrasing cosine above the library floor, its margin,
+best body cosine above the floor, its margin). Fitted on the tune half against the
+full and the thinned libraries."""
