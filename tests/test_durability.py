@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
 import subprocess
@@ -14,7 +13,7 @@ from pathlib import Path
 from bot.config import Settings
 from bot.core.models import Asker
 from bot.core.service import Service
-from tests.conftest import ANSWERS, ROOT
+from tests.conftest import ANSWERS, child_env
 
 IN_SCOPE = ["Combien gagne un community manager débutant ?", "Quels outils utilise un community manager ?"]
 
@@ -89,7 +88,7 @@ asyncio.run(main())
 
 def test_sigkill_during_a_burst_leaves_a_sound_database_with_every_replied_question(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = child_env()
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(ANSWERS), str(path)],
         stdout=subprocess.PIPE,

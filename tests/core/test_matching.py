@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -15,11 +16,12 @@ from bot.core.models import Candidate, MatchResult
 
 ROOT = Path(__file__).resolve().parents[2]
 EVAL = ROOT / "tests" / "eval"
+FROZEN = ROOT / "tests" / "fixtures" / "library"
 
 
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
-    library = load_library(ROOT / "tests" / "fixtures" / "library")
+    library = load_library(FROZEN)
     assert library.answers, "the real answers must load"
     return Matcher(library.answers.values())
 
@@ -68,7 +70,7 @@ def test_candidates_are_sorted_distinct_and_limited(matcher: Matcher) -> None:
 
 
 def test_add_phrasing_takes_effect_at_once(matcher: Matcher) -> None:
-    library = load_library(ROOT / "tests" / "fixtures" / "library")
+    library = load_library(FROZEN)
     fresh = Matcher(library.answers.values())
     question = "ornithorynque galactique zygomatique"
     assert answer_of(fresh, question) is None
@@ -78,7 +80,7 @@ def test_add_phrasing_takes_effect_at_once(matcher: Matcher) -> None:
 
 
 def test_set_learned_forgets_exactly_what_was_taken_back() -> None:
-    answers = load_library(ROOT / "answers").answers.values()
+    answers = load_library(FROZEN).answers.values()
     questions = [
         "ornithorynque galactique zygomatique",
         "recette du pain au levain",
@@ -107,7 +109,7 @@ def test_set_learned_forgets_exactly_what_was_taken_back() -> None:
 
 
 def test_learned_phrasings_given_at_build_time_count(matcher: Matcher) -> None:
-    library = load_library(ROOT / "tests" / "fixtures" / "library")
+    library = load_library(FROZEN)
     taught = Matcher(library.answers.values(), learned=[("outils", "ornithorynque galactique zygomatique")])
     assert answer_of(taught, "ornithorynque galactique zygomatique") == "outils"
 
@@ -119,7 +121,7 @@ def test_similarity_groups_near_duplicates(matcher: Matcher) -> None:
     assert same == pytest.approx(1.0)
     assert same >= close > far
     assert 0.0 <= far <= 1.0
-    assert matcher.similarity("", "") == 1.0 or matcher.similarity("", "") == 0.0
+    assert matcher.similarity("", "") == 1.0
 
 
 @settings(max_examples=300, deadline=None)
@@ -143,7 +145,7 @@ _MATCHER: list[Matcher] = []
 
 def _shared() -> Matcher:
     if not _MATCHER:
-        _MATCHER.append(Matcher(load_library(ROOT / "answers").answers.values()))
+        _MATCHER.append(Matcher(load_library(FROZEN).answers.values()))
     return _MATCHER[0]
 
 
@@ -156,8 +158,28 @@ def test_decide_bands() -> None:
     assert decide(MatchResult(smalltalk="thanks"), 0.5, 0.3) == "smalltalk"
 
 
-def _report(matcher: Matcher) -> dict:
-    return evaluate(EVAL / "dev_report.jsonl", matcher, DEFAULT_MATCH_THRESHOLD, DEFAULT_SUGGEST_THRESHOLD)[1]
+@pytest.fixture(scope="module")
+def report_half(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report half as the frozen library sees it.
+
+    The dev set follows the shipped library: a question whose expected answer was added to
+    ``answers/`` after the freeze has no answer in the frozen copy, so it should abstain.
+    """
+    slugs = set(load_library(FROZEN).answers)
+    lines = []
+    for line in (EVAL / "dev_report.jsonl").read_text(encoding="utf-8-sig").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            if row.get("expected") not in slugs:
+                row["expected"] = None
+            lines.append(json.dumps(row, ensure_ascii=False))
+    path = tmp_path_factory.mktemp("eval") / "dev_report.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _report(matcher: Matcher, path: Path) -> dict:
+    return evaluate(path, matcher, DEFAULT_MATCH_THRESHOLD, DEFAULT_SUGGEST_THRESHOLD)[1]
 
 
 def _other() -> dict:
@@ -165,11 +187,11 @@ def _other() -> dict:
     return evaluate(EVAL / "other_library.jsonl", other, DEFAULT_MATCH_THRESHOLD, DEFAULT_SUGGEST_THRESHOLD)[1]
 
 
-def test_report_half_does_not_regress(matcher: Matcher) -> None:
+def test_report_half_does_not_regress(matcher: Matcher, report_half: Path) -> None:
     """Floors at today's measured level (top1 0.914, rejected 0.682, accuracy 0.846): a
     regression fails CI. The richer answer phrasings of 2026-11-25 moved top1 up from 0.848
     and rejected down from 0.75, for a higher accuracy overall (0.819 before)."""
-    summary = _report(matcher)
+    summary = _report(matcher, report_half)
     assert summary["top1"] >= 0.90, summary
     assert summary["rejected"] >= 0.66, summary
     assert summary["accuracy"] >= 0.83, summary
@@ -178,8 +200,8 @@ def test_report_half_does_not_regress(matcher: Matcher) -> None:
 @pytest.mark.xfail(
     strict=True, reason="issue #3 targets not reached yet: top1 0.914, rejected 0.682 on the report half"
 )
-def test_report_half_holds_the_targets(matcher: Matcher) -> None:
-    summary = _report(matcher)
+def test_report_half_holds_the_targets(matcher: Matcher, report_half: Path) -> None:
+    summary = _report(matcher, report_half)
     assert summary["top1"] >= 0.92, summary
     assert summary["rejected"] >= 0.90, summary
 
