@@ -23,6 +23,7 @@ from bot.core.models import (
     RenderedAnswer,
     Reply,
     ReplyKind,
+    SmallTalk,
     Suggestion,
 )
 from bot.core.review import ReviewDesk
@@ -35,16 +36,15 @@ log = logging.getLogger(__name__)
 MAX_MATCHED_CHARS = 2000
 """Only the start of a huge message is matched: nobody asks a question in a novel."""
 
-SMALLTALK_REPLIES = {
-    "greeting": "Salut {name} ! 👋 Pose-moi ta question sur le métier de community manager : salaire, outils, clients, trolls… je suis là pour ça.",
-    "thanks": "Avec plaisir {name} ! 😊 N'hésite pas si tu as une autre question.",
-    "bye": "À bientôt {name} ! Bon courage avec tes communautés. 👋",
-    "bot": "Oui, je suis un bot 🤖 : je cherche la bonne réponse dans les articles écrits par la rédaction. Quand je ne sais pas, je transmets ta question à l'équipe.",
-    "agree": "Top 👍 Si une autre question te trotte dans la tête, je suis là.",
-    "laugh": "😄 Content de te faire sourire ! Si tu as une question sur le métier, je suis là.",
-    "help": "Pose-moi une question sur le métier de community manager, comme tu la poserais à une collègue : « combien gagne un CM ? », « comment gérer un troll ? »…",
+SMALLTALK_REPLIES: dict[SmallTalk, str] = {
+    SmallTalk.GREETING: "Salut {name} ! 👋 Pose-moi ta question sur le métier de community manager : salaire, outils, clients, trolls… je suis là pour ça.",
+    SmallTalk.THANKS: "Avec plaisir {name} ! 😊 N'hésite pas si tu as une autre question.",
+    SmallTalk.BYE: "À bientôt {name} ! Bon courage avec tes communautés. 👋",
+    SmallTalk.BOT: "Oui, je suis un bot 🤖 : je cherche la bonne réponse dans les articles écrits par la rédaction. Quand je ne sais pas, je transmets ta question à l'équipe.",
+    SmallTalk.AGREE: "Top 👍 Si une autre question te trotte dans la tête, je suis là.",
+    SmallTalk.LAUGH: "😄 Content de te faire sourire ! Si tu as une question sur le métier, je suis là.",
 }
-DEFAULT_SMALLTALK = "Je suis là pour parler du métier de community manager 🙂 Pose-moi ta question !"
+"""One reply per kind of small talk (a test checks that none is missing)."""
 EMPTY_REPLY = (
     "Ta question est vide 🙂 Écris-la après la commande, par exemple : « combien gagne un community manager ? »"
 )
@@ -111,7 +111,7 @@ class Service:
         decision = decide(result, self.settings.match_threshold, self.settings.suggest_threshold)
 
         if decision == "smalltalk" and result.smalltalk is not None:
-            template = SMALLTALK_REPLIES.get(result.smalltalk, DEFAULT_SMALLTALK)
+            template = SMALLTALK_REPLIES[SmallTalk(result.smalltalk)]
             return Reply(
                 ReplyKind.SMALLTALK, template.format(name=escape_markdown(asker.display_name)), candidates=candidates
             )
@@ -204,7 +204,7 @@ class Service:
         return list(fresh.problems)
 
     def _render(self, answer: Answer, asker: Asker) -> RenderedAnswer:
-        return self.renderer.render(answer, asker=asker.display_name, server=asker.server_name, today=dt.date.today())
+        return self.renderer.render(answer, asker=asker.addressed_name, server=asker.server_name, today=dt.date.today())
 
     def _suggestions(self, candidates: tuple[Candidate, ...]) -> tuple[Suggestion, ...]:
         return tuple(

@@ -123,7 +123,7 @@ class AskCog(commands.Cog):
             interaction.user,
             interaction.guild,
             interaction.channel_id,
-            display_name=target.display_name if target is not None else None,
+            addressee=target.display_name if target is not None else None,
         )
         reply = await self._within_deadline(interaction, self.bot.service.ask(question, asker), private)
         interaction.extras["question_id"] = reply.question_id

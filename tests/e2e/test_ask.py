@@ -6,7 +6,7 @@ import pytest
 
 from bot.core.models import Asker
 from bot.exts.ask import REPEATED_NOTE, REPEATED_NOTE_DM
-from tests.e2e.conftest import World
+from tests.e2e.conftest import GREETED_QUESTION, World
 from tests.fake_discord import FakeDiscord, FakeUser
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -42,8 +42,22 @@ async def test_for_member_pings_that_member_only(world: World, fake: FakeDiscord
     assert reply.content.startswith(f"<@{target.id}>")
     assert member.global_name in reply.content
     assert reply.pings == {f"user:{target.id}"}
-    # The answer addresses the member it is for.
-    assert target.global_name in reply.text or reply.embeds
+
+
+async def test_for_member_addresses_them_but_records_and_forgets_the_asker(
+    world: World, fake: FakeDiscord, member: FakeUser
+) -> None:
+    target = world.new_member("Cible")
+    injected = await fake.slash("ask", {"question": GREETED_QUESTION, "for": target}, user=member)
+    reply = await injected.reply()
+    assert reply.embeds[0]["description"] == f"Bonjour {target.global_name} !"
+    question_id = int(reply.button("Utile")["custom_id"].split(":")[2])
+    repository = world.bot.service.desk.repository
+    stored = await repository.question(question_id)
+    assert stored is not None
+    assert (stored.user_id, stored.display_name) == (member.id, member.global_name)
+    await world.bot.service.desk.forget_user(member.id)
+    assert await repository.question(question_id) is None
 
 
 async def test_everyone_in_a_question_pings_nobody(fake: FakeDiscord, member: FakeUser) -> None:
