@@ -79,6 +79,7 @@ async def connect(path: Path) -> aiosqlite.Connection:
 
     ``isolation_level=None`` leaves transactions to us: single statements commit at once
     and the repository opens explicit transactions where several statements belong together.
+    Rows come back as ``aiosqlite.Row``: read by column name, never by position.
     """
     path = Path(path)
     try:
@@ -86,6 +87,7 @@ async def connect(path: Path) -> aiosqlite.Connection:
         connection = await aiosqlite.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     except (OSError, sqlite3.Error) as exc:
         raise DatabaseError(f"impossible d'ouvrir la base de données {path} : {exc}") from exc
+    connection.row_factory = aiosqlite.Row
     try:
         await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         await connection.execute("PRAGMA journal_mode = WAL")
@@ -100,7 +102,7 @@ async def connect(path: Path) -> aiosqlite.Connection:
 async def user_version(connection: aiosqlite.Connection) -> int:
     async with connection.execute("PRAGMA user_version") as cursor:
         row = await cursor.fetchone()
-    return int(row[0]) if row else 0
+    return int(row["user_version"]) if row else 0
 
 
 async def apply_migrations(
