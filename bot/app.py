@@ -27,9 +27,10 @@ from bot.core.service import Service
 from bot.exts.ask import AskCog
 from bot.exts.common import NO_MENTIONS, report_error
 from bot.exts.faq import FaqCog
+from bot.exts.i18n import FrenchTranslator
 from bot.exts.review import ReviewCog
 from bot.exts.views import PERSISTENT_ITEMS
-from bot.i18n import FrenchTranslator
+from bot.wiring import open_service
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +163,7 @@ async def serve(settings: Settings, *, install_signals: bool = True, **options: 
     if not settings.discord_token:
         print(MISSING_TOKEN, file=sys.stderr)
         return 1
-    service = await Service.open(settings)
+    service = await open_service(settings)
     bot = FaqBot(settings, service, **options)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.core.models import Asker
-from bot.core.service import Service
+from bot.wiring import open_service
 from tests.conftest import ANSWERS, child_env
 
 IN_SCOPE = ["Combien gagne un community manager débutant ?", "Quels outils utilise un community manager ?"]
@@ -27,7 +27,7 @@ def question(i: int) -> str:
 
 async def test_a_question_is_committed_before_the_reply_is_returned(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
-    service = await Service.open(Settings(answers_dir=ANSWERS, database_path=path))
+    service = await open_service(Settings(answers_dir=ANSWERS, database_path=path))
     try:
         for text in (IN_SCOPE[0], "Comment réparer mon vélo ?"):
             reply = await service.ask(text, Asker("Alice", 1, 2, 3))
@@ -41,7 +41,7 @@ async def test_a_question_is_committed_before_the_reply_is_returned(tmp_path: Pa
 
 async def test_a_thousand_concurrent_asks_lose_no_row(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
-    service = await Service.open(Settings(answers_dir=ANSWERS, database_path=path))
+    service = await open_service(Settings(answers_dir=ANSWERS, database_path=path))
     try:
         texts = [question(i) for i in range(1000)]
         askers = [Asker(f"membre {i}", 10_000 + i, 1, 2) for i in range(1000)]
@@ -66,10 +66,10 @@ import asyncio, sys
 from pathlib import Path
 from bot.config import Settings
 from bot.core.models import Asker
-from bot.core.service import Service
+from bot.wiring import open_service
 
 async def main():
-    service = await Service.open(Settings(answers_dir=Path(sys.argv[1]), database_path=Path(sys.argv[2])))
+    service = await open_service(Settings(answers_dir=Path(sys.argv[1]), database_path=Path(sys.argv[2])))
     print("READY", flush=True)
     i = 0
     while True:

@@ -1,17 +1,18 @@
 """The service: turns a question into a reply, the same way for Discord and the console.
 
 It owns the live answer library and matcher, stores every question (through the review
-desk) before handing the reply back, and is the only thing the adapters talk to.
+desk) before handing the reply back, and is the only thing the adapters talk to. It is
+built by ``bot.wiring``: the core never opens a database or reads the settings itself.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
 
-import aiosqlite
-
-from bot.config import Settings
 from bot.core.answers import Library, Renderer, byline, escape_markdown, load_library
 from bot.core.errors import UnknownAnswer
 from bot.core.matching import Matcher, decide
@@ -28,8 +29,6 @@ from bot.core.models import (
 )
 from bot.core.review import ReviewDesk
 from bot.core.text import normalise
-from bot.storage.database import open_database
-from bot.storage.repository import Repository
 
 log = logging.getLogger(__name__)
 
@@ -59,47 +58,39 @@ UNANSWERED_REPLY = (
 SUGGEST_REPLY = "Je ne suis pas sûr d'avoir bien compris. Tu voulais parler de l'un de ces sujets ?"
 
 
+@dataclass(frozen=True)
+class ServiceSettings:
+    """What the service needs from the settings, as plain values (see ``bot.wiring``)."""
+
+    answers_dir: Path
+    match_threshold: float
+    suggest_threshold: float
+
+
 class Service:
     """Answers questions from a live library and remembers every one of them."""
 
     def __init__(
         self,
-        settings: Settings,
+        settings: ServiceSettings,
         library: Library,
         matcher: Matcher,
         desk: ReviewDesk,
-        connection: aiosqlite.Connection | None = None,
+        *,
+        on_close: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.settings = settings
-        self._connection = connection
+        self._on_close = on_close
         self.library = library
         self.matcher = matcher
         self.desk = desk
         self.renderer = Renderer(settings.answers_dir)
 
-    @classmethod
-    async def open(cls, settings: Settings) -> Service:
-        """Load the answers, open (and migrate) the database, and teach the matcher what
-        moderators taught it before the last restart."""
-        library = load_library(settings.answers_dir)
-        for problem in library.problems:
-            log.warning("Réponse ignorée : %s", problem)
-        connection = await open_database(settings.database_path)
-        repository = Repository(connection)
-        matcher = Matcher(library.answers.values())
-        desk = ReviewDesk(repository, matcher)
-        service = cls(settings, library, matcher, desk, connection)
-        await desk.teach_matcher()
-        purged = await desk.purge(settings.retention_days)
-        if purged:
-            log.info("%d anciennes questions supprimées (RETENTION_DAYS=%d)", purged, settings.retention_days)
-        log.info("%d réponses chargées depuis %s", len(library.answers), settings.answers_dir)
-        return service
-
     async def close(self) -> None:
-        if self._connection is not None:
-            await self._connection.close()
-            self._connection = None
+        """Release what the wiring opened for this service (the database); idempotent."""
+        on_close, self._on_close = self._on_close, None
+        if on_close is not None:
+            await on_close()
 
     async def ask(self, question: str, asker: Asker) -> Reply:
         """Answer a question; it is stored before this returns (nothing is ever lost)."""

@@ -12,6 +12,7 @@ import pytest
 from bot.config import Settings
 from bot.core.models import Asker, ReplyKind
 from bot.core.service import SMALLTALK_REPLIES, Service
+from bot.wiring import open_service
 from tests.conftest import ANSWERS, write_answer
 
 GREETED = "Bonjour personnalisé pour quetzalcoatlus ?"
@@ -22,7 +23,7 @@ async def service(tmp_path: Path) -> AsyncIterator[Service]:
     answers = tmp_path / "answers"
     shutil.copytree(ANSWERS, answers)
     write_answer(answers, "bonjour-nomme", title="Un bonjour nommé", questions=(GREETED,), body="Bonjour {{ asker }} !")
-    service = await Service.open(Settings(answers_dir=answers, database_path=tmp_path / "bot.sqlite3"))
+    service = await open_service(Settings(answers_dir=answers, database_path=tmp_path / "bot.sqlite3"))
     yield service
     await service.close()
 

@@ -17,7 +17,7 @@ import pytest_asyncio
 
 from bot.app import FaqBot
 from bot.config import Settings
-from bot.core.service import Service
+from bot.wiring import open_service
 from tests.conftest import ANSWERS, write_answer
 from tests.fake_discord import TOKEN, FakeDiscord, FakeUser, point_discord_py_at, start_client
 
@@ -91,7 +91,7 @@ async def start_world(tmp: Path, fake: FakeDiscord | None = None, **overrides: o
         cooldown_seconds=COOLDOWN,
     )
     settings = replace(settings, **overrides)  # type: ignore[arg-type]
-    service = await Service.open(settings)
+    service = await open_service(settings)
     with point_discord_py_at(fake):
         bot = FaqBot(settings, service, watch_interval=0.1, guild_ready_timeout=0.05)
         task = await start_client(bot)
