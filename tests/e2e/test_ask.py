@@ -202,9 +202,10 @@ async def test_repeated_mention_answer_goes_to_dm(world: World, fake: FakeDiscor
     await fake.wait_sent(
         lambda s: s.route == "POST /channels/{channel_id}/messages" and bool(s.body.get("embeds")), start=start
     )
-    dms = fake.dm_messages(second)
-    assert dms[0].content == REPEATED_NOTE_DM
-    assert dms[1].embeds
+    (dm,) = fake.dm_messages(second)
+    assert dm.content == REPEATED_NOTE_DM
+    assert dm.embeds[0]["title"]
+    assert "Supprimer" not in [b.get("label") for b in dm.buttons]
 
 
 async def test_unmentioned_messages_are_ignored(fake: FakeDiscord, member: FakeUser) -> None:
