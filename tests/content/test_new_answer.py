@@ -28,21 +28,21 @@ def run_content_tests(folder: Path) -> subprocess.CompletedProcess[str]:
 def copy_with_one_more(tmp_path: Path, **answer: object) -> Path:
     folder = tmp_path / "answers"
     shutil.copytree(SHIPPED_ANSWERS, folder)
-    write_answer(folder, "nouvelle-reponse-test", **answer)  # type: ignore[arg-type]
+    write_answer(folder, "zz-essai-zqxvw", **answer)  # type: ignore[arg-type]
     return folder
 
 
 def test_one_more_valid_answer_passes_the_content_tests(tmp_path: Path) -> None:
-    folder = copy_with_one_more(
+    folder = copy_with_one_more(  # words no editor would write, so it never repeats a real question
         tmp_path,
-        title="Comment animer un live Twitch pour une marque ?",
-        questions=("Comment animer un live Twitch pour une marque ?", "Un CM peut-il faire du stream ?"),
-        body="Salut {{ asker }} ! Prépare un déroulé, un modérateur et un appel à l'action.",
+        title="Réponse d'essai zqxvw, une nouvelle réponse passe-t-elle ?",
+        questions=("Question d'essai zqxvw numéro un ?", "Question d'essai zqxvw numéro deux ?"),
+        body="Salut {{ asker }} ! Une réponse d'essai, valide.",
     )
     result = run_content_tests(folder)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (
-        "PASSED tests/content/test_shipped_answers.py::test_every_answer_renders_and_fits_discord[nouvelle-reponse-test]"
+        "PASSED tests/content/test_shipped_answers.py::test_every_answer_renders_and_fits_discord[zz-essai-zqxvw]"
         in result.stdout
     )
 
