@@ -6,6 +6,7 @@ import pytest
 
 from bot.core.models import Asker
 from bot.exts.ask import REPEATED_NOTE, REPEATED_NOTE_DM
+from bot.exts.delivery import DM_REFUSED
 from tests.e2e.conftest import GREETED_QUESTION, World
 from tests.fake_discord import FakeDiscord, FakeUser
 
@@ -216,3 +217,22 @@ async def test_unmentioned_messages_are_ignored(fake: FakeDiscord, member: FakeU
     await fake.wait_sent(lambda s: s.route == "POST /channels/{channel_id}/messages", start=start)
     posted = [s for s in fake.sent[start:] if s.route == "POST /channels/{channel_id}/messages"]
     assert all(int(s.path.split("/")[2]) == fake.dm_channels[member.id].id for s in posted)
+
+
+async def test_repeated_mention_answer_for_a_member_who_refuses_dms_points_upwards(
+    world: World, fake: FakeDiscord
+) -> None:
+    question = "comment gérer les critiques négatives ?"
+    first, second = world.new_member(), world.new_member()
+    fake.closed_dms.add(second.id)
+    start = len(fake.sent)
+    await fake.post(question, user=first, mention_bot=True, channel="entraide")
+    await fake.wait_sent(lambda s: s.route == "POST /channels/{channel_id}/messages", start=start)
+    start = len(fake.sent)
+    posted = await fake.post(question, user=second, mention_bot=True, channel="entraide")
+    pointer = await fake.wait_sent(
+        lambda s: s.route == "POST /channels/{channel_id}/messages" and s.message is not None, start=start
+    )
+    assert pointer.message is not None and pointer.message.content == DM_REFUSED
+    assert int(pointer.body["message_reference"]["message_id"]) == int(posted["id"])
+    assert fake.dm_messages(second) == []
