@@ -118,8 +118,9 @@ class QuestionStore(Protocol):
     async def purge(self, before: dt.datetime) -> int: ...
 
 
-class ReadOnlyDesk(RuntimeError):
-    """A desk opened to read (``unanswered list``, ``stats``…) was asked to change something."""
+class NoMatcher(RuntimeError):
+    """A desk opened to read (``unanswered list``, ``stats``…) was asked for something
+    only a desk with a matcher does: recording, resolving, teaching. A bug, not a user error."""
 
 
 def utc_now() -> dt.datetime:
@@ -150,24 +151,25 @@ class ReviewDesk:
 
     def _matcher(self) -> SupportsReview:
         if self.matcher is None:
-            raise ReadOnlyDesk("this review desk was opened to read only: it has no matcher")
+            raise NoMatcher("this review desk was opened to read only: it has no matcher")
         return self.matcher
 
     async def record(self, asker: Asker, text: str, answer_slug: str | None, score: float) -> int:
         """Store a question verbatim (committed when this returns); return its id."""
+        matcher = self._matcher()  # before anything is stored: grouping needs it
         if answer_slug is not None:
             question_id, _ = await self.repository.add_question(asker, text, answer_slug, score, self._clock())
             return question_id
         key = normalise(text)
         async with self._grouping:
-            group_id = await self._find_group(text, key)
+            group_id = await self._find_group(matcher, text, key)
             question_id, group_id = await self.repository.add_question(
                 asker, text, None, score, self._clock(), grouping_key=key, group_id=group_id
             )
         log.info("Question sans réponse n°%d enregistrée (groupe %s)", question_id, group_id)
         return question_id
 
-    async def _find_group(self, text: str, key: str) -> int | None:
+    async def _find_group(self, matcher: SupportsReview, text: str, key: str) -> int | None:
         group_id = await self.repository.open_group_with_key(key)
         if group_id is not None or not key:
             return group_id
@@ -177,7 +179,7 @@ class ReviewDesk:
             ReviewStatus.OPEN, limit=NEAR_DUPLICATE_WINDOW, most_recent_first=True
         ):
             try:
-                score = self._matcher().similarity(sample, group.representative[:MAX_COMPARED_CHARS])
+                score = matcher.similarity(sample, group.representative[:MAX_COMPARED_CHARS])
             except Exception:
                 # Grouping is a convenience; storing the question is not. Never lose it.
                 log.exception("Échec du calcul de similarité ; la question ouvre un nouveau groupe")
