@@ -20,8 +20,8 @@ sys.path.insert(0, str(ROOT))
 
 from bot.app import FaqBot  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.core.service import Service  # noqa: E402
-from tests.fake_discord import TOKEN, FakeDiscord, point_discord_py_at  # noqa: E402
+from bot.wiring import open_service  # noqa: E402
+from tests.fake_discord import TOKEN, FakeDiscord, point_discord_py_at, start_client  # noqa: E402
 
 QUESTIONS = [
     "combien gagne un community manager ?",
@@ -41,13 +41,13 @@ async def measure(n: int) -> list[float]:
             guild_ids=(fake.guild_id,),
             answers_dir=ROOT / "answers",
             database_path=Path(tmp) / "bench.sqlite3",
+            vector_cache_path=ROOT / "data" / "benchmark-vectors.sqlite3",
             cooldown_seconds=0,
         )
-        service = await Service.open(settings)
+        service = await open_service(settings, wait_for_index=True)
         with point_discord_py_at(fake):
             bot = FaqBot(settings, service, guild_ready_timeout=0.05)
-            task = asyncio.create_task(bot.start(TOKEN))
-            await asyncio.wait_for(bot.wait_until_ready(), 10)
+            task = await start_client(bot)
             timings = []
             try:
                 for i in range(n):

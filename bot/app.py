@@ -27,9 +27,9 @@ from bot.core.service import Service
 from bot.exts.ask import AskCog
 from bot.exts.common import NO_MENTIONS, report_error
 from bot.exts.faq import FaqCog
+from bot.exts.i18n import FrenchTranslator
 from bot.exts.review import ReviewCog
 from bot.exts.views import PERSISTENT_ITEMS
-from bot.i18n import FrenchTranslator
 from bot.wiring import open_service
 
 log = logging.getLogger(__name__)

@@ -1,17 +1,26 @@
-"""Builds the service from the settings: the one place that knows every part.
+"""Builds the service from the settings: the one place that knows every layer.
 
-The core never reads settings or opens files of its own; the CLI, the Discord client
-and the tests all get their service from here, so they answer the same way.
+The CLI, the Discord app and the tests all come through here, so that the core never
+opens a database, loads an encoder nor reads the settings module: the values it needs
+reach it as plain values (``ServiceSettings``), the storage as objects that fit
+``QuestionStore`` and ``VectorStore``, the encoder as an ``Encoder``.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from bot.config import Settings
+from bot.core.answers import load_library
 from bot.core.errors import SettingsError
+from bot.core.matching import Matcher
 from bot.core.matching.encoders import BACKENDS, SHIPPED_BACKEND, Encoder, EncoderUnavailable, load_encoder
-from bot.core.service import Service
+from bot.core.review import ReviewDesk
+from bot.core.service import Service, ServiceSettings
+from bot.storage.database import open_database
+from bot.storage.repository import Repository
 from bot.storage.vector_cache import VectorCache
 
 log = logging.getLogger(__name__)
@@ -36,8 +45,61 @@ def load_encoders(settings: Settings) -> tuple[Encoder, Encoder] | None:
     return choice.encoder, BACKENDS[SHIPPED_BACKEND]()
 
 
+def service_settings(settings: Settings) -> ServiceSettings:
+    return ServiceSettings(
+        answers_dir=settings.answers_dir,
+        match_threshold=settings.match_threshold,
+        suggest_threshold=settings.suggest_threshold,
+    )
+
+
 async def open_service(settings: Settings, *, wait_for_index: bool = False) -> Service:
-    """The service for these settings, with the encoder and its vector cache when they run."""
+    """Load the answers, open (and migrate) the database, build the matcher and teach it
+    what moderators taught before the last restart, then apply ``RETENTION_DAYS``.
+
+    With the encoder, the semantic index is built from the vector cache: at once when
+    the cache holds every piece (a warm restart) or when ``wait_for_index`` (one-off
+    commands); otherwise in the background, while the lexical side answers.
+    ``Service.close()`` closes the database and the cache.
+    """
+    library = load_library(settings.answers_dir)
+    for problem in library.problems:
+        log.warning("Réponse ignorée : %s", problem)
     encoders = load_encoders(settings)
     store = VectorCache(settings.vector_cache_path) if encoders is not None else None
-    return await Service.open(settings, encoders=encoders, store=store, wait_for_index=wait_for_index)
+    connection = await open_database(settings.database_path)
+    try:
+        matcher = Matcher(library.answers.values(), encoder=encoders[0] if encoders else None, store=store)
+        desk = ReviewDesk(Repository(connection), matcher)
+        await desk.teach_matcher()
+        purged = await desk.purge(settings.retention_days)
+    except BaseException:
+        await connection.close()
+        if store is not None:
+            store.close()
+        raise
+    if purged:
+        log.info("%d anciennes questions supprimées (RETENTION_DAYS=%d)", purged, settings.retention_days)
+    log.info("%d réponses chargées depuis %s", len(library.answers), settings.answers_dir)
+    service = Service(
+        service_settings(settings),
+        library,
+        matcher,
+        desk,
+        index_encoder=encoders[1] if encoders else None,
+        store=store,
+        on_close=connection.close,
+    )
+    await service.start_semantic(wait=wait_for_index)
+    return service
+
+
+@asynccontextmanager
+async def open_records(settings: Settings) -> AsyncIterator[ReviewDesk]:
+    """A desk over the database alone, for the commands that only read (``unanswered
+    list``/``show``/``export``, ``stats``): no answers loaded, no matcher, no purge."""
+    connection = await open_database(settings.database_path)
+    try:
+        yield ReviewDesk(Repository(connection))
+    finally:
+        await connection.close()

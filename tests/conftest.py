@@ -1,17 +1,52 @@
-"""Fixtures shared by every test: real folders, real files, the real CLI."""
+"""Fixtures shared by every test: real folders, real files, the real CLI, and the
+network guard (nothing leaves 127.0.0.1)."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from tests import network_guard
+
+network_guard.install()
+
 ROOT = Path(__file__).resolve().parents[1]
-ANSWERS = ROOT / "answers"
+SHIPPED_ANSWERS = ROOT / "answers"
+"""What editors ship: read only by the content tests, whatever it holds."""
+ANSWERS = ROOT / "tests" / "fixtures" / "library"
+"""The frozen copy every test of code runs on, so an editor's new answer never breaks one."""
+GUARD_PATH = ROOT / "tests" / "netguard"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--answers-dir",
+        type=Path,
+        default=None,
+        help="answers folder the content tests (tests/content) check; default: the shipped answers/",
+    )
+
+
+def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for a program a test starts: the project importable, the guard on."""
+    env = {k: v for k, v in os.environ.items() if k not in _SETTINGS}
+    env["PYTHONPATH"] = os.pathsep.join([str(GUARD_PATH), str(ROOT)])
+    env.update(extra or {})
+    return env
+
+
+@pytest.fixture(autouse=True)
+def only_loopback() -> Iterator[None]:
+    """Fail the test during which anything tried to reach beyond the loopback."""
+    start = len(network_guard.attempts)
+    yield
+    tried = network_guard.attempts[start:]
+    assert tried == [], f"network access outside 127.0.0.1 during this test: {tried}"
 
 
 def write_answer(
@@ -46,17 +81,15 @@ def run_cli(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
     def run(
         *args: str, env: dict[str, str] | None = None, input: str | None = None, cwd: Path | None = None
     ) -> subprocess.CompletedProcess[str]:
-        full_env = {k: v for k, v in os.environ.items() if k not in _SETTINGS}
-        full_env.update(
+        full_env = child_env(
             {
                 "ANSWERS_DIR": str(ANSWERS),
                 "DATABASE_PATH": str(tmp_path / "data" / "bot.sqlite3"),
                 "VECTOR_CACHE_PATH": str(tmp_path / "data" / "vectors.sqlite3"),
                 "SEMANTIC": "off",  # the tests of the encoder say so: SEMANTIC=auto, with a warm cache
-                "PYTHONPATH": str(ROOT),
+                **(env or {}),
             }
         )
-        full_env.update(env or {})
         return subprocess.run(
             [sys.executable, "-m", "bot", *args],
             capture_output=True,

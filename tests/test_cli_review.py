@@ -9,13 +9,18 @@ import io
 import json
 import re
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from bot.cli import build_parser
+from bot.config import Settings
 from bot.core.models import Asker
 from bot.storage.database import load_migrations, open_database
 from bot.storage.repository import Repository
+from tests.conftest import ANSWERS, child_env
 
 NEWEST = load_migrations()[-1].version
 BREAD = [
@@ -196,3 +201,52 @@ def test_forget_user(run_cli, db_path: Path) -> None:
     with sqlite3.connect(db_path) as db:
         assert db.execute("SELECT user_id, display_name FROM questions").fetchall() == [(222, "Bob")]
     assert "posée 1 fois" in ok(run_cli("unanswered", "list"))
+
+
+def test_reading_commands_never_purge_and_open_only_the_database(run_cli, db_path: Path, tmp_path: Path) -> None:
+    seed(db_path, (Asker("Alice", 1, 5, 6), "salaire ?", "salaire"), (Asker("Bob", 2, 5, 6), "vélo ?", None))
+    with sqlite3.connect(db_path) as db:  # answered long ago: RETENTION_DAYS would delete it
+        db.execute("UPDATE questions SET asked_at = '2020-01-01T00:00:00.000000+00:00' WHERE answer_slug IS NOT NULL")
+    broken = tmp_path / "broken-answers"
+    broken.mkdir()
+    (broken / "casse.md.jinja").write_text("---\ntitle: [pas fermé\n---\n", encoding="utf-8")
+    env = {"RETENTION_DAYS": "30", "ANSWERS_DIR": str(broken)}
+    for command in (["unanswered", "list"], ["unanswered", "show", "1"], ["unanswered", "export"], ["stats"]):
+        result = run_cli(*command, env=env)
+        ok(result)
+        assert result.stderr == "", (command, result.stderr)  # the answers were not even read
+    assert "Questions posées : 2" in ok(run_cli("stats", env=env))
+    ok(run_cli("ask", "combien gagne un CM ?", env={"RETENTION_DAYS": "30"}))  # a bot start does purge
+    with sqlite3.connect(db_path) as db:
+        assert [row[0] for row in db.execute("SELECT text FROM questions ORDER BY id")] == [
+            "vélo ?",
+            "combien gagne un CM ?",
+        ]
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path, db_path: Path) -> None:
+    """``python -m bot unanswered show 1 | head -0``: the reader is gone before we write."""
+    seed(db_path, *((Asker("Alice", 1, 5, 6), "pain au levain ?", None) for _ in range(50)))
+    env = child_env({"DATABASE_PATH": str(db_path), "ANSWERS_DIR": str(ANSWERS)})
+    for command in (["unanswered", "show", "1"], ["show", "salaire"], ["unanswered", "export"]):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", *command],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=tmp_path,
+        )
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()
+        stderr = process.stderr.read().decode()
+        assert process.wait(timeout=60) == 141, stderr
+        assert stderr == "", command
+
+
+def test_commands_read_their_arguments_and_never_write_into_them(db_path: Path) -> None:
+    settings = Settings(answers_dir=ANSWERS, database_path=db_path, semantic="off")
+    for argv in (["migrate"], ["unanswered", "list"], ["stats"], ["ask", "combien gagne un CM ?"]):
+        args = build_parser().parse_args(argv)
+        before = dict(vars(args))
+        assert args.handler(settings, args) == 0
+        assert vars(args) == before, argv

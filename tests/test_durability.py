@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
 import subprocess
@@ -13,8 +12,8 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.core.models import Asker
-from bot.core.service import Service
-from tests.conftest import ANSWERS, ROOT
+from bot.wiring import open_service
+from tests.conftest import ANSWERS, child_env
 
 IN_SCOPE = ["Combien gagne un community manager débutant ?", "Quels outils utilise un community manager ?"]
 
@@ -28,7 +27,7 @@ def question(i: int) -> str:
 
 async def test_a_question_is_committed_before_the_reply_is_returned(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
-    service = await Service.open(Settings(answers_dir=ANSWERS, database_path=path))
+    service = await open_service(Settings(answers_dir=ANSWERS, database_path=path, semantic="off"))
     try:
         for text in (IN_SCOPE[0], "Comment réparer mon vélo ?"):
             reply = await service.ask(text, Asker("Alice", 1, 2, 3))
@@ -42,7 +41,7 @@ async def test_a_question_is_committed_before_the_reply_is_returned(tmp_path: Pa
 
 async def test_a_thousand_concurrent_asks_lose_no_row(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
-    service = await Service.open(Settings(answers_dir=ANSWERS, database_path=path))
+    service = await open_service(Settings(answers_dir=ANSWERS, database_path=path, semantic="off"))
     try:
         texts = [question(i) for i in range(1000)]
         askers = [Asker(f"membre {i}", 10_000 + i, 1, 2) for i in range(1000)]
@@ -67,10 +66,10 @@ import asyncio, sys
 from pathlib import Path
 from bot.config import Settings
 from bot.core.models import Asker
-from bot.core.service import Service
+from bot.wiring import open_service
 
 async def main():
-    service = await Service.open(Settings(answers_dir=Path(sys.argv[1]), database_path=Path(sys.argv[2])))
+    service = await open_service(Settings(answers_dir=Path(sys.argv[1]), database_path=Path(sys.argv[2]), semantic="off"))
     print("READY", flush=True)
     i = 0
     while True:
@@ -89,7 +88,7 @@ asyncio.run(main())
 
 def test_sigkill_during_a_burst_leaves_a_sound_database_with_every_replied_question(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = child_env()
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(ANSWERS), str(path)],
         stdout=subprocess.PIPE,

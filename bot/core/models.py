@@ -49,17 +49,31 @@ class Candidate:
     score: float
 
 
+class SmallTalk(StrEnum):
+    """The kinds of chit-chat the bot recognises; each one has its own short reply.
+
+    A ``StrEnum`` so that code comparing with plain strings (``== "thanks"``) keeps working.
+    """
+
+    GREETING = "greeting"
+    THANKS = "thanks"
+    BYE = "bye"
+    BOT = "bot"
+    """A question about the bot itself ("t'es un robot ?")."""
+    AGREE = "agree"
+    LAUGH = "laugh"
+
+
 @dataclass(frozen=True)
 class MatchResult:
     """What the matcher makes of a question: up to 3 candidates, best first.
 
-    ``smalltalk`` names the kind of small talk (``"thanks"``, ``"greeting"``, ``"bot"``…)
-    when the message is chit-chat rather than a question; the service answers it briefly
-    and does not queue it for the editors.
+    ``smalltalk`` names the kind of small talk when the message is chit-chat rather than
+    a question; the service answers it briefly and does not queue it for the editors.
     """
 
     candidates: tuple[Candidate, ...] = ()
-    smalltalk: str | None = None
+    smalltalk: SmallTalk | None = None
     semantic: bool = False
     """Scored by the combined (lexical + encoder) confidence; lexical only when False."""
 
@@ -121,13 +135,24 @@ class Reply:
 
 @dataclass(frozen=True)
 class Asker:
-    """Who asked and where. Ids are ``None`` in the console, guild ids ``None`` in a DM."""
+    """Who asked and where. Ids are ``None`` in the console, guild ids ``None`` in a DM.
+
+    ``display_name`` and ``user_id`` are always the person who asked: they are what is
+    stored, and what ``forget-user`` erases. ``addressee`` is the name the answer speaks
+    to when someone asks on behalf of another member (``/ask for:``); it is never stored.
+    """
 
     display_name: str = "toi"
     user_id: int | None = None
     guild_id: int | None = None
     channel_id: int | None = None
     server_name: str | None = None
+    addressee: str | None = None
+
+    @property
+    def addressed_name(self) -> str:
+        """The name the answer greets: the member it is for, else the asker."""
+        return self.addressee or self.display_name
 
 
 class ReviewStatus(StrEnum):

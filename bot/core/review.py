@@ -20,9 +20,16 @@ from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from bot.core.errors import UnknownAnswer, UnknownQuestion
-from bot.core.models import Asker, ForgetResult, QuestionGroup, QuestionRecord, ReviewStatus, Stats
+from bot.core.models import (
+    Asker,
+    ForgetResult,
+    LearnedPhrasing,
+    QuestionGroup,
+    QuestionRecord,
+    ReviewStatus,
+    Stats,
+)
 from bot.core.text import normalise
-from bot.storage.repository import Repository
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +66,63 @@ class SupportsReview(Protocol):
     def set_learned(self, learned: Iterable[tuple[str, str]]) -> None: ...
 
 
+class QuestionStore(Protocol):
+    """Where the desk keeps questions: ``bot.storage.repository.Repository``, given by the
+    wiring. Declared here so that the core depends on what it needs, not on the storage."""
+
+    async def add_question(
+        self,
+        asker: Asker,
+        text: str,
+        answer_slug: str | None,
+        score: float,
+        asked_at: dt.datetime,
+        *,
+        grouping_key: str | None = None,
+        group_id: int | None = None,
+    ) -> tuple[int, int | None]: ...
+
+    async def question(self, question_id: int) -> QuestionRecord | None: ...
+
+    async def open_group_with_key(self, grouping_key: str) -> int | None: ...
+
+    async def groups(
+        self,
+        status: ReviewStatus | None = ReviewStatus.OPEN,
+        *,
+        limit: int = -1,
+        offset: int = 0,
+        most_recent_first: bool = False,
+    ) -> list[QuestionGroup]: ...
+
+    async def group(self, group_id: int) -> QuestionGroup | None: ...
+
+    async def group_questions(self, group_id: int) -> list[QuestionRecord]: ...
+
+    async def picks_by_group(self, group_id: int | None = None) -> dict[int, list[tuple[str, int]]]: ...
+
+    async def resolve_group(self, group_id: int, slug: str, by: str, at: dt.datetime) -> list[LearnedPhrasing]: ...
+
+    async def dismiss_group(self, group_id: int, reason: str | None, by: str, at: dt.datetime) -> None: ...
+
+    async def vote(self, question_id: int, user_id: int, helpful: bool, at: dt.datetime) -> None: ...
+
+    async def record_pick(self, question_id: int, user_id: int, slug: str) -> bool: ...
+
+    async def learned(self) -> list[LearnedPhrasing]: ...
+
+    async def stats(self, top: int = 5) -> Stats: ...
+
+    async def forget_user(self, user_id: int) -> ForgetResult: ...
+
+    async def purge(self, before: dt.datetime) -> int: ...
+
+
+class NoMatcher(RuntimeError):
+    """A desk opened to read (``unanswered list``, ``stats``…) was asked for something
+    only a desk with a matcher does: recording, resolving, teaching. A bug, not a user error."""
+
+
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -67,13 +131,14 @@ class ReviewDesk:
     """Records questions, groups the unanswered ones and closes the loop with the matcher.
 
     ``matcher`` is a public attribute: the service swaps in a fresh matcher when the
-    answers are reloaded.
+    answers are reloaded. A desk without a matcher only reads (list, show, picks, export,
+    stats): the commands that only read need neither the answers nor a matcher.
     """
 
     def __init__(
         self,
-        repository: Repository,
-        matcher: SupportsReview,
+        repository: QuestionStore,
+        matcher: SupportsReview | None = None,
         *,
         clock: Callable[[], dt.datetime] = utc_now,
     ) -> None:
@@ -84,21 +149,27 @@ class ReviewDesk:
         # question asked at the same moment would start two groups.
         self._grouping = asyncio.Lock()
 
+    def _matcher(self) -> SupportsReview:
+        if self.matcher is None:
+            raise NoMatcher("this review desk was opened to read only: it has no matcher")
+        return self.matcher
+
     async def record(self, asker: Asker, text: str, answer_slug: str | None, score: float) -> int:
         """Store a question verbatim (committed when this returns); return its id."""
+        matcher = self._matcher()  # before anything is stored: grouping needs it
         if answer_slug is not None:
             question_id, _ = await self.repository.add_question(asker, text, answer_slug, score, self._clock())
             return question_id
         key = normalise(text)
         async with self._grouping:
-            group_id = await self._find_group(text, key)
+            group_id = await self._find_group(matcher, text, key)
             question_id, group_id = await self.repository.add_question(
                 asker, text, None, score, self._clock(), grouping_key=key, group_id=group_id
             )
         log.info("Question sans réponse n°%d enregistrée (groupe %s)", question_id, group_id)
         return question_id
 
-    async def _find_group(self, text: str, key: str) -> int | None:
+    async def _find_group(self, matcher: SupportsReview, text: str, key: str) -> int | None:
         group_id = await self.repository.open_group_with_key(key)
         if group_id is not None or not key:
             return group_id
@@ -108,7 +179,7 @@ class ReviewDesk:
             ReviewStatus.OPEN, limit=NEAR_DUPLICATE_WINDOW, most_recent_first=True
         ):
             try:
-                score = self.matcher.similarity(sample, group.representative[:MAX_COMPARED_CHARS])
+                score = matcher.similarity(sample, group.representative[:MAX_COMPARED_CHARS])
             except Exception:
                 # Grouping is a convenience; storing the question is not. Never lose it.
                 log.exception("Échec du calcul de similarité ; la question ouvre un nouveau groupe")
@@ -127,7 +198,7 @@ class ReviewDesk:
         It does not teach the matcher by itself (anyone can click anything); it shows in
         ``show`` so that resolving the group with the right answer is one step.
         """
-        if slug not in self.matcher.slugs:
+        if slug not in self._matcher().slugs:
             raise UnknownAnswer(slug)
         return await self.repository.record_pick(question_id, user_id, slug)
 
@@ -148,7 +219,7 @@ class ReviewDesk:
     async def resolve(self, group_id: int, slug: str, by: str) -> QuestionGroup:
         """Attach a group to an answer: every question in it becomes a learned phrasing,
         and the live matcher learns them now, not at the next restart."""
-        if slug not in self.matcher.slugs:
+        if slug not in self._matcher().slugs:
             raise UnknownAnswer(slug)
         phrasings = await self.repository.resolve_group(group_id, slug, by, self._clock())
         await self.teach_matcher()
@@ -223,7 +294,7 @@ class ReviewDesk:
     async def teach_matcher(self) -> None:
         """Bring the matcher's learned phrasings in line with the database, both ways:
         what moderators taught is known at once, what they took back is forgotten."""
-        self.matcher.set_learned(await self.learned())
+        self._matcher().set_learned(await self.learned())
 
 
 def _cell(text: str) -> str:

@@ -1,7 +1,8 @@
 """The service: turns a question into a reply, the same way for Discord and the console.
 
 It owns the live answer library and matcher, stores every question (through the review
-desk) before handing the reply back, and is the only thing the adapters talk to.
+desk) before handing the reply back, and is the only thing the adapters talk to. It is
+built by ``bot.wiring``: the core never opens a database or reads the settings itself.
 """
 
 from __future__ import annotations
@@ -11,13 +12,12 @@ import datetime as dt
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
-import aiosqlite
-
-from bot.config import Settings
 from bot.core.answers import Library, Renderer, byline, escape_markdown, load_library
 from bot.core.errors import UnknownAnswer
 from bot.core.matching import Matcher, choices, decide
@@ -39,12 +39,11 @@ from bot.core.models import (
     RenderedAnswer,
     Reply,
     ReplyKind,
+    SmallTalk,
     Suggestion,
 )
 from bot.core.review import ReviewDesk
 from bot.core.text import normalise
-from bot.storage.database import open_database
-from bot.storage.repository import Repository
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -52,16 +51,15 @@ T = TypeVar("T")
 MAX_MATCHED_CHARS = 2000
 """Only the start of a huge message is matched: nobody asks a question in a novel."""
 
-SMALLTALK_REPLIES = {
-    "greeting": "Salut {name} ! 👋 Pose-moi ta question sur le métier de community manager : salaire, outils, clients, trolls… je suis là pour ça.",
-    "thanks": "Avec plaisir {name} ! 😊 N'hésite pas si tu as une autre question.",
-    "bye": "À bientôt {name} ! Bon courage avec tes communautés. 👋",
-    "bot": "Oui, je suis un bot 🤖 : je cherche la bonne réponse dans les articles écrits par la rédaction. Quand je ne sais pas, je transmets ta question à l'équipe.",
-    "agree": "Top 👍 Si une autre question te trotte dans la tête, je suis là.",
-    "laugh": "😄 Content de te faire sourire ! Si tu as une question sur le métier, je suis là.",
-    "help": "Pose-moi une question sur le métier de community manager, comme tu la poserais à une collègue : « combien gagne un CM ? », « comment gérer un troll ? »…",
+SMALLTALK_REPLIES: dict[SmallTalk, str] = {
+    SmallTalk.GREETING: "Salut {name} ! 👋 Pose-moi ta question sur le métier de community manager : salaire, outils, clients, trolls… je suis là pour ça.",
+    SmallTalk.THANKS: "Avec plaisir {name} ! 😊 N'hésite pas si tu as une autre question.",
+    SmallTalk.BYE: "À bientôt {name} ! Bon courage avec tes communautés. 👋",
+    SmallTalk.BOT: "Oui, je suis un bot 🤖 : je cherche la bonne réponse dans les articles écrits par la rédaction. Quand je ne sais pas, je transmets ta question à l'équipe.",
+    SmallTalk.AGREE: "Top 👍 Si une autre question te trotte dans la tête, je suis là.",
+    SmallTalk.LAUGH: "😄 Content de te faire sourire ! Si tu as une question sur le métier, je suis là.",
 }
-DEFAULT_SMALLTALK = "Je suis là pour parler du métier de community manager 🙂 Pose-moi ta question !"
+"""One reply per kind of small talk (a test checks that none is missing)."""
 EMPTY_REPLY = (
     "Ta question est vide 🙂 Écris-la après la commande, par exemple : « combien gagne un community manager ? »"
 )
@@ -76,22 +74,32 @@ UNANSWERED_REPLY = (
 SUGGEST_REPLY = "Je ne suis pas sûr d'avoir bien compris. Tu voulais parler de l'un de ces sujets ?"
 
 
+@dataclass(frozen=True)
+class ServiceSettings:
+    """What the service needs from the settings, as plain values (see ``bot.wiring``)."""
+
+    answers_dir: Path
+    match_threshold: float | None = None
+    """``None``: the default of the side that scored (``bot.core.matching.tuning``)."""
+    suggest_threshold: float | None = None
+
+
 class Service:
     """Answers questions from a live library and remembers every one of them."""
 
     def __init__(
         self,
-        settings: Settings,
+        settings: ServiceSettings,
         library: Library,
         matcher: Matcher,
         desk: ReviewDesk,
-        connection: aiosqlite.Connection | None = None,
         *,
         index_encoder: Encoder | None = None,
         store: VectorStore | None = None,
+        on_close: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.settings = settings
-        self._connection = connection
+        self._on_close = on_close
         self.library = library
         self.matcher = matcher
         self.desk = desk
@@ -106,50 +114,20 @@ class Service:
         self._index_task: asyncio.Task[None] | None = None
         self._stop_indexing = threading.Event()
 
-    @classmethod
-    async def open(
-        cls,
-        settings: Settings,
-        *,
-        encoders: tuple[Encoder, Encoder] | None = None,
-        store: VectorStore | None = None,
-        wait_for_index: bool = False,
-    ) -> Service:
-        """Load the answers, open (and migrate) the database, and teach the matcher what
-        moderators taught it before the last restart.
-
-        With ``encoders`` (one for questions, one for indexing), the semantic index is
-        built from the vector cache: at once when the cache already holds every piece
-        (a warm restart) or when ``wait_for_index``; otherwise in the background, while
-        the lexical side answers."""
-        library = load_library(settings.answers_dir)
-        for problem in library.problems:
-            log.warning("Réponse ignorée : %s", problem)
-        connection = await open_database(settings.database_path)
-        repository = Repository(connection)
-        query_encoder, index_encoder = encoders if encoders is not None else (None, None)
-        matcher = Matcher(library.answers.values(), encoder=query_encoder, store=store)
-        desk = ReviewDesk(repository, matcher)
-        service = cls(settings, library, matcher, desk, connection, index_encoder=index_encoder, store=store)
-        await desk.teach_matcher()
-        purged = await desk.purge(settings.retention_days)
-        if purged:
-            log.info("%d anciennes questions supprimées (RETENTION_DAYS=%d)", purged, settings.retention_days)
-        log.info("%d réponses chargées depuis %s", len(library.answers), settings.answers_dir)
-        await service.start_semantic(wait=wait_for_index)
-        return service
-
     async def close(self) -> None:
+        """Stop the semantic indexing and release what the wiring opened (the database,
+        the vector cache); idempotent."""
         self._stop_indexing.set()  # a build in progress stops at its next batch
         if self._index_task is not None and not self._index_task.done():
             self._index_task.cancel()
         self._matching.shutdown(wait=False, cancel_futures=True)
         self._indexing.shutdown(wait=False, cancel_futures=True)
-        if self._store is not None:
-            self._store.close()
-        if self._connection is not None:
-            await self._connection.close()
-            self._connection = None
+        store, self._store = self._store, None
+        if store is not None:
+            store.close()
+        on_close, self._on_close = self._on_close, None
+        if on_close is not None:
+            await on_close()
 
     # --- meaning ---------------------------------------------------------------------
 
@@ -217,7 +195,7 @@ class Service:
         decision = decide(result, match_at, suggest_at)
 
         if decision is ReplyKind.SMALLTALK and result.smalltalk is not None:
-            template = SMALLTALK_REPLIES.get(result.smalltalk, DEFAULT_SMALLTALK)
+            template = SMALLTALK_REPLIES[SmallTalk(result.smalltalk)]
             return Reply(
                 ReplyKind.SMALLTALK, template.format(name=escape_markdown(asker.display_name)), candidates=candidates
             )
@@ -336,7 +314,7 @@ class Service:
             await self.start_semantic()
 
     def _render(self, answer: Answer, asker: Asker) -> RenderedAnswer:
-        return self.renderer.render(answer, asker=asker.display_name, server=asker.server_name, today=dt.date.today())
+        return self.renderer.render(answer, asker=asker.addressed_name, server=asker.server_name, today=dt.date.today())
 
     def _suggestions(self, candidates: tuple[Candidate, ...]) -> tuple[Suggestion, ...]:
         return tuple(

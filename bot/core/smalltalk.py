@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 
+from bot.core.models import SmallTalk
 from bot.core.text import normalise
 
-# Each kind lists whole phrases (normalised: no accents, lowercase). Order matters: the
-# first kind whose phrases cover the message wins.
-_PHRASES: dict[str, tuple[str, ...]] = {
-    "thanks": (
+# Each kind lists whole phrases (normalised: no accents, lowercase). A phrase listed under
+# two kinds belongs to the first one.
+_PHRASES: dict[SmallTalk, tuple[str, ...]] = {
+    SmallTalk.THANKS: (
         "merci",
         "merci beaucoup",
         "merci bien",
@@ -58,7 +59,7 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "ca roule",
         "nice",
     ),
-    "greeting": (
+    SmallTalk.GREETING: (
         "salut",
         "bonjour",
         "bonsoir",
@@ -93,11 +94,10 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "how are you",
         "quoi de neuf",
         "sa va",
-        "cv",
         "ca va et toi",
         "la forme",
     ),
-    "bye": (
+    SmallTalk.BYE: (
         "au revoir",
         "bye",
         "bye bye",
@@ -120,7 +120,7 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "bonne fin de journee",
         "a la prochaine",
     ),
-    "bot": (
+    SmallTalk.BOT: (
         "t'es un robot",
         "tu es un robot",
         "t es un robot",
@@ -157,13 +157,11 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "t'es chatgpt",
         "tu es chatgpt",
         "t'es vivant",
-        "bot",
-        "robot",
         "t'es qui toi",
         "c'est qui",
     ),
-    "laugh": ("mdr", "lol", "ptdr", "xd", "haha", "hahaha", "hihi", "jpp", "lmao", "rofl", "mdrr", "mdrrr"),
-    "agree": (
+    SmallTalk.LAUGH: ("mdr", "lol", "ptdr", "xd", "haha", "hahaha", "hihi", "jpp", "lmao", "rofl", "mdrr", "mdrrr"),
+    SmallTalk.AGREE: (
         "ok",
         "okay",
         "oki",
@@ -181,12 +179,16 @@ _PHRASES: dict[str, tuple[str, ...]] = {
     ),
 }
 
+_ADDRESS = frozenset({"bot", "robot"})
+"""How members address the bot. Alone ("bot ?") they ask about it; next to other small
+talk ("merci le bot !") they only say who is spoken to."""
 _FILLERS = {
     "a",
     "toi",
     "vous",
     "le",
     "bot",
+    "robot",
     "!",
     "et",
     "encore",
@@ -204,17 +206,21 @@ _FILLERS = {
 }
 _REPEATS = re.compile(r"(.)\1{2,}")
 _EMOJI = {
-    **dict.fromkeys("🙏❤💜💙💚🧡💛🫶🥰😍", "thanks"),
-    **dict.fromkeys("👍👌✅🆗", "agree"),
-    **dict.fromkeys("👋", "greeting"),
-    **dict.fromkeys("😂🤣😆😄😁", "laugh"),
+    **dict.fromkeys("🙏❤💜💙💚🧡💛🫶🥰😍", SmallTalk.THANKS),
+    **dict.fromkeys("👍👌✅🆗", SmallTalk.AGREE),
+    **dict.fromkeys("👋", SmallTalk.GREETING),
+    **dict.fromkeys("😂🤣😆😄😁", SmallTalk.LAUGH),
 }
 """A message of these alone is a reaction, not a question: a lone 👍 gets a short reply."""
 _EMOJI_MODIFIERS = re.compile("[\U0001f3fb-\U0001f3ff\ufe0f\u200d]")  # skin tones, variation selector, joiner
 
 
-def _index() -> dict[str, str]:
-    lookup: dict[str, str] = {}
+_PRIORITY = (SmallTalk.BOT, SmallTalk.THANKS, SmallTalk.BYE, SmallTalk.GREETING, SmallTalk.AGREE, SmallTalk.LAUGH)
+"""When a message mixes kinds, the most meaningful one wins."""
+
+
+def _index() -> dict[str, SmallTalk]:
+    lookup: dict[str, SmallTalk] = {}
     for kind, phrases in _PHRASES.items():
         for phrase in phrases:
             lookup.setdefault(phrase, kind)
@@ -225,13 +231,14 @@ _LOOKUP = _index()
 _LONGEST = max(len(p.split()) for p in _LOOKUP)
 
 
-def classify(text: str) -> str | None:
-    """The kind of small talk ("greeting", "thanks", "bot", "bye", "laugh", "agree"), or None.
+def classify(text: str) -> SmallTalk | None:
+    """The kind of small talk, or None for a real message (or junk).
 
     The message is cut into known chit-chat phrases (longest first); if any word is left
     that is neither a phrase nor a filler, it is a real message and this returns None.
     When a message mixes kinds ("salut, merci !"), the most meaningful one wins: a
-    question about the bot, then thanks, goodbye, greeting, agreement, laughter.
+    question about the bot, then thanks, goodbye, greeting, agreement, laughter. A bare
+    "bot" or "robot" with nothing else asks about the bot.
     """
     if not isinstance(text, str):
         return None
@@ -239,7 +246,7 @@ def classify(text: str) -> str | None:
     if not words or len(words) > 12:
         return None
     words = [_REPEATS.sub(r"\1\1", w) for w in words]  # "merciiii" -> "mercii", "slt" unchanged
-    kinds: list[str] = []
+    kinds: list[SmallTalk] = []
     i = 0
     while i < len(words):
         for size in range(min(_LONGEST, len(words) - i), 0, -1):
@@ -255,7 +262,9 @@ def classify(text: str) -> str | None:
                 i += 1
                 continue
             return None
-    for kind in ("bot", "thanks", "bye", "greeting", "agree", "laugh"):
+    for kind in _PRIORITY:
         if kind in kinds:
             return kind
+    if _ADDRESS.intersection(words):
+        return SmallTalk.BOT
     return None

@@ -19,15 +19,8 @@ from discord.ext import commands
 
 from bot.core.models import Reply, ReplyKind
 from bot.exts.common import APOLOGY, NO_MENTIONS, asker_of, faq_bot, send
-from bot.exts.formatting import (
-    CHOICE_NAME_LIMIT,
-    CONTENT_LIMIT,
-    answer_messages,
-    shorten,
-    shorten_block,
-    suggestions_embed,
-)
-from bot.exts.views import answer_view, deliver_answer, suggestions_view
+from bot.exts.delivery import DEFERRED_PUBLICLY, Delivery, Visibility, plan, to_interaction, to_message
+from bot.exts.formatting import CHOICE_NAME_LIMIT, shorten
 
 if TYPE_CHECKING:
     from bot.app import FaqBot
@@ -123,7 +116,7 @@ class AskCog(commands.Cog):
             interaction.user,
             interaction.guild,
             interaction.channel_id,
-            display_name=target.display_name if target is not None else None,
+            addressee=target.display_name if target is not None else None,
         )
         reply = await self._within_deadline(interaction, self.bot.service.ask(question, asker), private)
         interaction.extras["question_id"] = reply.question_id
@@ -136,6 +129,7 @@ class AskCog(commands.Cog):
         if not done:
             log.warning("Réponse lente (> %.1f s) : interaction différée", DEFER_AFTER)
             await interaction.response.defer(ephemeral=private, thinking=True)
+            interaction.extras[DEFERRED_PUBLICLY] = not private
         return await task
 
     async def _answer_interaction(
@@ -146,33 +140,40 @@ class AskCog(commands.Cog):
         private: bool,
         target: discord.Member | None,
     ) -> None:
-        user_id = interaction.user.id
-        if reply.kind is ReplyKind.ANSWER and reply.answer is not None:
-            repeated = not private and self.recent.seen(interaction.channel_id, reply.answer.slug)
-            if repeated and interaction.response.is_done() and not private:
-                # Deferred publicly: drop the public "thinking…" and answer privately.
-                await interaction.delete_original_response()
-            if repeated:
-                await deliver_answer(interaction, reply, ephemeral=True, asker_id=user_id, content=REPEATED_NOTE)
-                return
-            content = None
-            allowed = NO_MENTIONS
-            if target is not None and not private:
-                name = discord.utils.escape_markdown(interaction.user.display_name)
-                content = f"{target.mention}, {name} pense que cette réponse peut t'aider :"
-                allowed = discord.AllowedMentions(everyone=False, roles=False, replied_user=False, users=[target])
-            await deliver_answer(
-                interaction, reply, ephemeral=private, asker_id=user_id, content=content, allowed_mentions=allowed
-            )
-            if not private:
-                self.recent.note(interaction.channel_id, reply.answer.slug)
-            return
-        if reply.kind is ReplyKind.SUGGESTIONS and reply.suggestions and reply.question_id is not None:
-            embed = suggestions_embed(reply.text, [s.title for s in reply.suggestions])
-            await send(interaction, embed=embed, view=suggestions_view(reply, user_id), ephemeral=private)
-            return
-        # Unanswered, small talk, invalid: a short kind line, seen only by the asker.
-        await send(interaction, content=plain_text(reply), ephemeral=True)
+        intro, mentions = None, NO_MENTIONS
+        if target is not None and not private:
+            name = discord.utils.escape_markdown(interaction.user.display_name)
+            intro = f"{target.mention}, {name} pense que cette réponse peut t'aider :"
+            mentions = discord.AllowedMentions(everyone=False, roles=False, replied_user=False, users=[target])
+        delivery = self._plan(
+            reply, interaction.user.id, interaction.channel_id, public=not private, intro=intro, mentions=mentions
+        )
+        await to_interaction(interaction, delivery)
+        self._note_public_answer(reply, delivery, interaction.channel_id)
+
+    def _plan(
+        self,
+        reply: Reply,
+        asker_id: int,
+        channel_id: int | None,
+        *,
+        public: bool,
+        intro: str | None = None,
+        mentions: discord.AllowedMentions = NO_MENTIONS,
+        short: Visibility = Visibility.PRIVATE,
+        repeated_note: str = REPEATED_NOTE,
+    ) -> Delivery:
+        """The house rule of both paths: an answer just given publicly in this channel
+        goes privately, with a note saying why, instead of being posted again."""
+        answer = reply.answer if reply.kind is ReplyKind.ANSWER else None
+        if public and answer is not None and self.recent.seen(channel_id, answer.slug):
+            return plan(reply, asker_id=asker_id, visibility=Visibility.PRIVATE, intro=repeated_note)
+        visibility = Visibility.PUBLIC if public else Visibility.PRIVATE
+        return plan(reply, asker_id=asker_id, visibility=visibility, intro=intro, mentions=mentions, short=short)
+
+    def _note_public_answer(self, reply: Reply, delivery: Delivery, channel_id: int | None) -> None:
+        if reply.kind is ReplyKind.ANSWER and reply.answer is not None and delivery.visibility is Visibility.PUBLIC:
+            self.recent.note(channel_id, reply.answer.slug)
 
     # --- /answer ------------------------------------------------------------------------
 
@@ -182,7 +183,7 @@ class AskCog(commands.Cog):
         """Show one answer from the FAQ"""
         asker = asker_of(interaction.user, interaction.guild, interaction.channel_id)
         reply = self.bot.service.show(topic, asker)
-        await deliver_answer(interaction, reply, ephemeral=False, asker_id=interaction.user.id)
+        await to_interaction(interaction, plan(reply, asker_id=interaction.user.id, visibility=Visibility.PUBLIC))
 
     @answer.autocomplete("topic")
     async def _topic_autocomplete(
@@ -217,54 +218,17 @@ class AskCog(commands.Cog):
         self.cooldowns.start(message.author.id)
         asker = asker_of(message.author, message.guild, message.channel.id)
         reply = await self.bot.service.ask(question, asker)
-        if reply.kind is ReplyKind.ANSWER and reply.answer is not None:
-            public = message.guild is not None
-            if public and self.recent.seen(message.channel.id, reply.answer.slug):
-                await self._answer_in_dm(message, reply)
-                return
-            await self._send_answer(message, reply, public=public)
-            if public:
-                self.recent.note(message.channel.id, reply.answer.slug)
-            return
-        if reply.kind is ReplyKind.SUGGESTIONS and reply.suggestions and reply.question_id is not None:
-            embed = suggestions_embed(reply.text, [s.title for s in reply.suggestions])
-            view = suggestions_view(reply, message.author.id)
-            await message.reply(embed=embed, view=view, mention_author=False, allowed_mentions=NO_MENTIONS)
-            return
-        await message.reply(plain_text(reply), mention_author=False, allowed_mentions=NO_MENTIONS)
-
-    async def _send_answer(
-        self, message: discord.Message, reply: Reply, *, public: bool, channel: discord.abc.Messageable | None = None
-    ) -> None:
-        assert reply.answer is not None
-        batches = answer_messages(reply.answer)
-        sent: list[int] = []
-        for i, embeds in enumerate(batches):
-            last = i == len(batches) - 1
-            view = answer_view(reply, asker_id=message.author.id, previous=sent, public=public) if last else None
-            kwargs: dict[str, Any] = {"embeds": embeds, "allowed_mentions": NO_MENTIONS}
-            if view is not None:
-                kwargs["view"] = view
-            if channel is not None:
-                posted = await channel.send(**kwargs)
-            elif i == 0:
-                posted = await message.reply(mention_author=False, **kwargs)
-            else:
-                posted = await message.channel.send(**kwargs)
-            sent.append(posted.id)
-
-    async def _answer_in_dm(self, message: discord.Message, reply: Reply) -> None:
-        """The answer was just posted here: send it privately rather than again in public."""
-        try:
-            dm = await message.author.create_dm()
-            await dm.send(REPEATED_NOTE_DM, allowed_mentions=NO_MENTIONS)
-            await self._send_answer(message, reply, public=False, channel=dm)
-        except discord.Forbidden:
-            await message.reply(
-                "Je viens de répondre à cette question juste au-dessus ⬆️",
-                mention_author=False,
-                allowed_mentions=NO_MENTIONS,
-            )
+        # A message cannot be ephemeral: short lines answer in place, like the question.
+        delivery = self._plan(
+            reply,
+            message.author.id,
+            message.channel.id,
+            public=message.guild is not None,
+            short=Visibility.PUBLIC,
+            repeated_note=REPEATED_NOTE_DM,
+        )
+        await to_message(message, delivery)
+        self._note_public_answer(reply, delivery, message.channel.id)
 
 
 MENTION_PREFIX = r"<@!?{id}>"
@@ -273,11 +237,6 @@ MENTION_PREFIX = r"<@!?{id}>"
 def strip_mention(content: str, bot_id: int) -> str:
     """The question without the bot's mention(s)."""
     return re.sub(MENTION_PREFIX.format(id=bot_id), " ", content).strip()
-
-
-def plain_text(reply: Reply) -> str:
-    """Short replies (unanswered, small talk, invalid); the service already escaped names."""
-    return shorten_block(reply.text, CONTENT_LIMIT)
 
 
 def topic_choices(bot: FaqBot, current: str) -> list[app_commands.Choice[str]]:

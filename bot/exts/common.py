@@ -113,13 +113,15 @@ def _capitalise(text: str) -> str:
 
 
 def asker_of(
-    user: discord.abc.User, guild: discord.Guild | None, channel_id: int | None, display_name: str | None = None
+    user: discord.abc.User, guild: discord.Guild | None, channel_id: int | None, addressee: str | None = None
 ) -> Asker:
-    """Who asked and where, as the core understands it."""
+    """Who asked and where, as the core understands it; ``addressee`` is the member the
+    answer is for (``/ask for:``), whose name is used in the answer but never stored."""
     return Asker(
-        display_name=display_name or user.display_name,
+        display_name=user.display_name,
         user_id=user.id,
         guild_id=guild.id if guild else None,
         channel_id=channel_id,
         server_name=guild.name if guild else None,
+        addressee=addressee,
     )

@@ -1,4 +1,4 @@
-"""Buttons that keep working after a restart, and the answer delivery they share.
+"""Buttons that keep working after a restart (sent through ``bot.exts.delivery``).
 
 Every button is a ``DynamicItem``: its state lives in its custom id (``faq:vote:12:1``),
 so discord.py rebuilds it from any click, even on a message sent before the restart.
@@ -17,8 +17,8 @@ from typing import Any
 import discord
 
 from bot.core.models import Reply, ReviewStatus
-from bot.exts.common import NO_MENTIONS, NOT_A_MODERATOR, asker_of, faq_bot, is_moderator, report_error, send
-from bot.exts.formatting import BUTTON_LABEL_LIMIT, answer_messages, groups_embed, is_link, shorten
+from bot.exts.common import NOT_A_MODERATOR, asker_of, faq_bot, is_moderator, report_error, send
+from bot.exts.formatting import BUTTON_LABEL_LIMIT, groups_embed, is_link, shorten
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +94,10 @@ class PickButton(GuardedButton, template=r"faq:pick:(?P<question>\d+):(?P<asker>
         return cls(int(match["question"]), int(match["asker"]), match["slug"], item.label or "")
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        # The delivery path builds these buttons: imported here, not at the top, to keep
+        # the two modules from importing each other while they load.
+        from bot.exts.delivery import Visibility, plan, to_interaction
+
         interaction.extras["question_id"] = self.question_id
         bot = faq_bot(interaction)
         asker = asker_of(interaction.user, interaction.guild, interaction.channel_id)
@@ -104,11 +108,11 @@ class PickButton(GuardedButton, template=r"faq:pick:(?P<question>\d+):(?P<asker>
             # The asker's own suggestions become the answer they picked.
             await bot.service.pick(self.question_id, interaction.user.id, self.slug)
             reply = dataclasses.replace(reply, question_id=self.question_id)
-            await deliver_answer(
-                interaction, reply, ephemeral=message.flags.ephemeral, asker_id=self.asker_id, edit=True
-            )
+            visibility = Visibility.PRIVATE if message.flags.ephemeral else Visibility.PUBLIC
+            await to_interaction(interaction, plan(reply, asker_id=self.asker_id, visibility=visibility), edit=True)
         else:
-            await deliver_answer(interaction, reply, ephemeral=True, asker_id=interaction.user.id)
+            private = plan(reply, asker_id=interaction.user.id, visibility=Visibility.PRIVATE)
+            await to_interaction(interaction, private)
 
 
 class DeleteButton(GuardedButton, template=r"faq:del:(?P<asker>\d+)(?::(?P<parts>\d+(?:\.\d+)*))?"):
@@ -225,40 +229,3 @@ def suggestions_view(reply: Reply, asker_id: int) -> discord.ui.View:
     for suggestion in reply.suggestions[:3]:
         view.add_item(PickButton(reply.question_id, asker_id, suggestion.slug, suggestion.title))
     return view
-
-
-async def deliver_answer(
-    interaction: discord.Interaction[Any],
-    reply: Reply,
-    *,
-    ephemeral: bool,
-    asker_id: int,
-    content: str | None = None,
-    allowed_mentions: discord.AllowedMentions = NO_MENTIONS,
-    edit: bool = False,
-) -> list[int]:
-    """Send an answer as one or more messages (the response, then follow-ups).
-
-    With ``edit`` the first part replaces the message whose button was clicked. The
-    buttons go under the last part, so that "delete" knows every earlier part.
-    """
-    assert reply.answer is not None
-    batches = answer_messages(reply.answer)
-    sent: list[int] = []
-    for i, embeds in enumerate(batches):
-        last = i == len(batches) - 1
-        view = answer_view(reply, asker_id=asker_id, previous=sent, public=not ephemeral) if last else None
-        kwargs: dict[str, Any] = {"embeds": embeds, "allowed_mentions": allowed_mentions}
-        if i == 0 and edit:
-            await interaction.response.edit_message(content=content, view=view, **kwargs)
-            if interaction.message is not None:
-                sent.append(interaction.message.id)
-            continue
-        if view is not None:
-            kwargs["view"] = view
-        if i == 0 and content:
-            kwargs["content"] = content
-        message = await send(interaction, ephemeral=ephemeral, **kwargs)
-        if message is not None:
-            sent.append(message.id)
-    return sent

@@ -10,9 +10,11 @@ guessed at.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,6 +81,7 @@ async def connect(path: Path) -> aiosqlite.Connection:
 
     ``isolation_level=None`` leaves transactions to us: single statements commit at once
     and the repository opens explicit transactions where several statements belong together.
+    Rows come back as ``aiosqlite.Row``: read by column name, never by position.
     """
     path = Path(path)
     try:
@@ -86,21 +89,46 @@ async def connect(path: Path) -> aiosqlite.Connection:
         connection = await aiosqlite.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     except (OSError, sqlite3.Error) as exc:
         raise DatabaseError(f"impossible d'ouvrir la base de données {path} : {exc}") from exc
+    connection.row_factory = aiosqlite.Row
     try:
-        await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        await connection.execute("PRAGMA journal_mode = WAL")
-        await connection.execute("PRAGMA foreign_keys = ON")
-        await connection.execute("PRAGMA synchronous = FULL")
+        await _configure(connection)
     except sqlite3.DatabaseError as exc:
         await connection.close()
         raise DatabaseError(f"{path} n'est pas une base de données utilisable : {exc}") from exc
     return connection
 
 
+_PRAGMAS = (
+    f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA synchronous = FULL",
+)
+
+
+async def _configure(connection: aiosqlite.Connection) -> None:
+    """Apply ``_PRAGMAS``, retrying while another process holds the file.
+
+    ``journal_mode = WAL`` can answer "database is locked" at once, without waiting for
+    the busy timeout, while another connection migrates a new file (seen when processes
+    start together): it is retried here, up to the same timeout. The pragmas are idempotent.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            for pragma in _PRAGMAS:
+                await connection.execute(pragma)
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            await asyncio.sleep(0.02)
+
+
 async def user_version(connection: aiosqlite.Connection) -> int:
     async with connection.execute("PRAGMA user_version") as cursor:
         row = await cursor.fetchone()
-    return int(row[0]) if row else 0
+    return int(row["user_version"]) if row else 0
 
 
 async def apply_migrations(

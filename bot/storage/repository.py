@@ -1,6 +1,8 @@
 """All the SQL of the bot, in one place, returning the dataclasses of ``bot.core.models``.
 
-Every write commits before its method returns: when the service hands a reply back, the
+Rows are read by column name (the connection's ``row_factory`` is ``aiosqlite.Row``), so a
+column added to a query can never shift another one. The review status lives on the
+group only: a question's status is its group's. Every write commits before its method returns: when the service hands a reply back, the
 question is already on disk. Statements are parameterised; user text never becomes SQL.
 One connection is shared by every coroutine of the process, so writes go through a lock:
 without it, one coroutine's statement could land inside another's transaction and be
@@ -34,9 +36,9 @@ log = logging.getLogger(__name__)
 
 _GROUPS_SQL = """
 SELECT g.id, g.status, g.resolved_slug, g.reason,
-       COUNT(q.id) AS asked, MIN(q.asked_at), MAX(q.asked_at) AS last_asked,
-       group_concat(q.id),
-       (SELECT r.text FROM questions r WHERE r.group_id = g.id ORDER BY r.asked_at, r.id LIMIT 1)
+       COUNT(q.id) AS asked, MIN(q.asked_at) AS first_asked, MAX(q.asked_at) AS last_asked,
+       group_concat(q.id) AS question_ids,
+       (SELECT r.text FROM questions r WHERE r.group_id = g.id ORDER BY r.asked_at, r.id LIMIT 1) AS representative
 FROM question_groups g
 JOIN questions q ON q.group_id = g.id
 WHERE {where}
@@ -47,8 +49,11 @@ LIMIT ? OFFSET ?
 _BY_COUNT = "asked DESC, last_asked DESC, g.id"
 _BY_RECENT = "last_asked DESC, g.id DESC"
 
-_QUESTION_COLUMNS = """id, asked_at, text, user_id, display_name, guild_id, channel_id, answer_slug, score,
-       status, group_id, resolved_slug, reason, reviewed_by, reviewed_at, picked_slug"""
+_QUESTIONS_SQL = """
+SELECT q.id, q.asked_at, q.text, q.user_id, q.display_name, q.guild_id, q.channel_id, q.answer_slug, q.score,
+       q.group_id, q.picked_slug, g.status, g.resolved_slug, g.reason, g.reviewed_by, g.reviewed_at
+FROM questions q LEFT JOIN question_groups g ON g.id = q.group_id
+"""
 
 
 def to_db_time(moment: dt.datetime) -> str:
@@ -91,11 +96,11 @@ class Repository:
                 except sqlite3.Error as exc:
                     raise DatabaseError(f"écriture impossible dans la base de données : {exc}") from exc
 
-    async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row | tuple[Any, ...]]:
+    async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
         async with self._db.execute(sql, tuple(params)) as cursor:
             return list(await cursor.fetchall())
 
-    async def _one(self, sql: str, params: Iterable[Any] = ()) -> tuple[Any, ...] | None:
+    async def _one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         async with self._db.execute(sql, tuple(params)) as cursor:
             return await cursor.fetchone()
 
@@ -118,9 +123,7 @@ class Repository:
         """
         when = to_db_time(asked_at)
         async with self._write() as db:
-            status = None
             if answer_slug is None:
-                status = ReviewStatus.OPEN.value
                 if group_id is not None and not await self._is_open(group_id):
                     group_id = None  # closed meanwhile (by the CLI in another process)
                 if group_id is None:
@@ -132,8 +135,8 @@ class Repository:
                 group_id = grouping_key = None
             cursor = await db.execute(
                 """INSERT INTO questions (asked_at, guild_id, channel_id, user_id, display_name, text, grouping_key,
-                                          answer_slug, score, status, group_id)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                          answer_slug, score, group_id)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     when,
                     asker.guild_id,
@@ -144,7 +147,6 @@ class Repository:
                     grouping_key,
                     answer_slug,
                     float(score),
-                    status,
                     group_id,
                 ),
             )
@@ -154,15 +156,15 @@ class Repository:
 
     async def _is_open(self, group_id: int) -> bool:
         row = await self._one("SELECT status FROM question_groups WHERE id = ?", (group_id,))
-        return row is not None and row[0] == ReviewStatus.OPEN.value
+        return row is not None and row["status"] == ReviewStatus.OPEN.value
 
     async def question(self, question_id: int) -> QuestionRecord | None:
-        row = await self._one(f"SELECT {_QUESTION_COLUMNS} FROM questions WHERE id = ?", (question_id,))
+        row = await self._one(f"{_QUESTIONS_SQL} WHERE q.id = ?", (question_id,))
         return _question(row) if row else None
 
     async def questions(self, *, limit: int = -1) -> list[QuestionRecord]:
         """Every stored question, oldest first (for tests, exports and audits)."""
-        rows = await self._all(f"SELECT {_QUESTION_COLUMNS} FROM questions ORDER BY id LIMIT ?", (limit,))
+        rows = await self._all(f"{_QUESTIONS_SQL} ORDER BY q.id LIMIT ?", (limit,))
         return [_question(row) for row in rows]
 
     # Groups ------------------------------------------------------------------------------
@@ -171,11 +173,11 @@ class Repository:
         """The open group that already holds a question with this exact normalised text."""
         row = await self._one(
             """SELECT q.group_id FROM questions q JOIN question_groups g ON g.id = q.group_id
-               WHERE q.status = 'open' AND q.grouping_key = ? AND g.status = 'open'
+               WHERE q.grouping_key = ? AND g.status = 'open'
                ORDER BY q.id DESC LIMIT 1""",
             (grouping_key,),
         )
-        return int(row[0]) if row else None
+        return int(row["group_id"]) if row else None
 
     async def groups(
         self,
@@ -203,8 +205,8 @@ class Repository:
             (group_id,) if group_id is not None else (),
         )
         picks: dict[int, list[tuple[str, int]]] = {}
-        for group_id, slug, chosen in rows:
-            picks.setdefault(int(group_id), []).append((str(slug), int(chosen)))
+        for row in rows:
+            picks.setdefault(int(row["group_id"]), []).append((str(row["picked_slug"]), int(row["chosen"])))
         return picks
 
     async def group(self, group_id: int) -> QuestionGroup | None:
@@ -212,9 +214,7 @@ class Repository:
         return _group(rows[0]) if rows else None
 
     async def group_questions(self, group_id: int) -> list[QuestionRecord]:
-        rows = await self._all(
-            f"SELECT {_QUESTION_COLUMNS} FROM questions WHERE group_id = ? ORDER BY asked_at, id", (group_id,)
-        )
+        rows = await self._all(f"{_QUESTIONS_SQL} WHERE q.group_id = ? ORDER BY q.asked_at, q.id", (group_id,))
         return [_question(row) for row in rows]
 
     async def resolve_group(self, group_id: int, slug: str, by: str, at: dt.datetime) -> list[LearnedPhrasing]:
@@ -234,7 +234,7 @@ class Repository:
             rows = await self._all(
                 "SELECT slug, text FROM learned_phrasings WHERE group_id = ? ORDER BY id", (group_id,)
             )
-        return [LearnedPhrasing(slug=row[0], text=row[1]) for row in rows]
+        return [LearnedPhrasing(slug=row["slug"], text=row["text"]) for row in rows]
 
     async def dismiss_group(self, group_id: int, reason: str | None, by: str, at: dt.datetime) -> None:
         """Close a group without an answer; its questions are kept for the record."""
@@ -260,11 +260,6 @@ class Repository:
         )
         if cursor.rowcount == 0:
             raise UnknownQuestion(group_id)
-        await db.execute(
-            """UPDATE questions SET status = ?, resolved_slug = ?, reason = ?, reviewed_by = ?, reviewed_at = ?
-               WHERE group_id = ?""",
-            (status.value, slug, reason, by, when, group_id),
-        )
 
     # Votes -------------------------------------------------------------------------------
 
@@ -292,38 +287,38 @@ class Repository:
 
     async def votes(self, question_id: int) -> dict[int, bool]:
         rows = await self._all("SELECT user_id, helpful FROM votes WHERE question_id = ?", (question_id,))
-        return {int(row[0]): bool(row[1]) for row in rows}
+        return {int(row["user_id"]): bool(row["helpful"]) for row in rows}
 
     # Learning ----------------------------------------------------------------------------
 
     async def learned(self) -> list[LearnedPhrasing]:
         """Every learned phrasing once, in the order it was learned."""
         rows = await self._all("SELECT slug, text FROM learned_phrasings GROUP BY slug, text ORDER BY MIN(id)")
-        return [LearnedPhrasing(slug=row[0], text=row[1]) for row in rows]
+        return [LearnedPhrasing(slug=row["slug"], text=row["text"]) for row in rows]
 
     # Statistics --------------------------------------------------------------------------
 
     async def stats(self, top: int = 5) -> Stats:
-        totals = await self._one("SELECT COUNT(*), COUNT(answer_slug) FROM questions")
+        totals = await self._one("SELECT COUNT(*) AS questions, COUNT(answer_slug) AS answered FROM questions")
         top_answers = await self._all(
             """SELECT answer_slug, COUNT(*) AS given FROM questions WHERE answer_slug IS NOT NULL
                GROUP BY answer_slug ORDER BY given DESC, answer_slug LIMIT ?""",
             (top,),
         )
-        votes = await self._one("SELECT COUNT(*), COALESCE(SUM(helpful), 0) FROM votes")
+        votes = await self._one("SELECT COUNT(*) AS votes, COALESCE(SUM(helpful), 0) AS helpful FROM votes")
         by_status = await self._all(
-            """SELECT g.status, COUNT(*) FROM question_groups g
+            """SELECT g.status, COUNT(*) AS groups FROM question_groups g
                WHERE EXISTS (SELECT 1 FROM questions q WHERE q.group_id = g.id) GROUP BY g.status"""
         )
-        counts = {ReviewStatus(row[0]): int(row[1]) for row in by_status}
+        counts = {ReviewStatus(row["status"]): int(row["groups"]) for row in by_status}
         assert totals is not None and votes is not None
         return Stats(
-            questions=int(totals[0]),
-            answered=int(totals[1]),
-            top_answers=tuple((row[0], int(row[1])) for row in top_answers),
+            questions=int(totals["questions"]),
+            answered=int(totals["answered"]),
+            top_answers=tuple((row["answer_slug"], int(row["given"])) for row in top_answers),
             top_unanswered=tuple(await self.groups(ReviewStatus.OPEN, limit=top)),
-            votes=int(votes[0]),
-            helpful=int(votes[1]),
+            votes=int(votes["votes"]),
+            helpful=int(votes["helpful"]),
             groups_by_status=tuple((status, counts.get(status, 0)) for status in ReviewStatus),
         )
 
@@ -333,7 +328,7 @@ class Repository:
         """Delete a member's questions, votes and the phrasings learned only from them."""
         async with self._write() as db:
             votes = await self._one(
-                """SELECT COUNT(*) FROM votes
+                """SELECT COUNT(*) AS votes FROM votes
                    WHERE user_id = ? OR question_id IN (SELECT id FROM questions WHERE user_id = ?)""",
                 (user_id, user_id),
             )
@@ -344,7 +339,7 @@ class Repository:
             questions = cursor.rowcount
             await self._delete_empty_groups(db)
         assert votes is not None
-        return ForgetResult(questions=questions, votes=int(votes[0]), phrasings=phrasings)
+        return ForgetResult(questions=questions, votes=int(votes["votes"]), phrasings=phrasings)
 
     async def purge(self, before: dt.datetime) -> int:
         """Delete the closed questions (answered, resolved, dismissed) asked before ``before``.
@@ -354,7 +349,8 @@ class Repository:
         """
         async with self._write() as db:
             cursor = await db.execute(
-                "DELETE FROM questions WHERE asked_at < ? AND (status IS NULL OR status != 'open')",
+                """DELETE FROM questions WHERE asked_at < ?
+                   AND (answer_slug IS NOT NULL OR group_id IN (SELECT id FROM question_groups WHERE status != 'open'))""",
                 (to_db_time(before),),
             )
             purged = cursor.rowcount
@@ -369,36 +365,37 @@ class Repository:
         )
 
 
-def _question(row: Any) -> QuestionRecord:
+def _question(row: aiosqlite.Row) -> QuestionRecord:
+    status = row["status"]
     return QuestionRecord(
-        id=int(row[0]),
-        asked_at=from_db_time(row[1]),  # type: ignore[arg-type]
-        text=row[2],
-        user_id=row[3],
-        display_name=row[4],
-        guild_id=row[5],
-        channel_id=row[6],
-        answer_slug=row[7],
-        score=float(row[8]),
-        status=ReviewStatus(row[9]) if row[9] is not None else None,
-        group_id=row[10],
-        resolved_slug=row[11],
-        reason=row[12],
-        reviewed_by=row[13],
-        reviewed_at=from_db_time(row[14]),
-        picked_slug=row[15],
+        id=int(row["id"]),
+        asked_at=from_db_time(row["asked_at"]),  # type: ignore[arg-type]
+        text=row["text"],
+        user_id=row["user_id"],
+        display_name=row["display_name"],
+        guild_id=row["guild_id"],
+        channel_id=row["channel_id"],
+        answer_slug=row["answer_slug"],
+        score=float(row["score"]),
+        status=ReviewStatus(status) if status is not None else None,
+        group_id=row["group_id"],
+        resolved_slug=row["resolved_slug"],
+        reason=row["reason"],
+        reviewed_by=row["reviewed_by"],
+        reviewed_at=from_db_time(row["reviewed_at"]),
+        picked_slug=row["picked_slug"],
     )
 
 
-def _group(row: Any) -> QuestionGroup:
+def _group(row: aiosqlite.Row) -> QuestionGroup:
     return QuestionGroup(
-        id=int(row[0]),
-        status=ReviewStatus(row[1]),
-        resolved_slug=row[2],
-        reason=row[3],
-        count=int(row[4]),
-        first_asked=from_db_time(row[5]),  # type: ignore[arg-type]
-        last_asked=from_db_time(row[6]),  # type: ignore[arg-type]
-        question_ids=tuple(sorted(int(part) for part in str(row[7]).split(","))),
-        representative=row[8],
+        id=int(row["id"]),
+        status=ReviewStatus(row["status"]),
+        resolved_slug=row["resolved_slug"],
+        reason=row["reason"],
+        count=int(row["asked"]),
+        first_asked=from_db_time(row["first_asked"]),  # type: ignore[arg-type]
+        last_asked=from_db_time(row["last_asked"]),  # type: ignore[arg-type]
+        question_ids=tuple(sorted(int(part) for part in str(row["question_ids"]).split(","))),
+        representative=row["representative"],
     )

@@ -148,22 +148,9 @@ def test_sandbox_blocks_unsafe_templates(answers_dir: Path) -> None:
     assert "erreur au rendu" in problem.message
 
 
-@pytest.mark.parametrize("slug", sorted(p.name[: -len(".md.jinja")] for p in ANSWERS.glob("*.md.jinja")))
-def test_every_shipped_answer_loads_and_renders(slug: str) -> None:
-    library = load_library(ANSWERS)
-    assert slug in library.answers, [str(p) for p in library.problems]
-    rendered = Renderer(ANSWERS).render(library.answers[slug], asker="Max", server="CM France")
-    assert rendered.body.strip()
-    assert "{{" not in rendered.body and "{%" not in rendered.body
-
-
-def test_shipped_library_has_no_problems() -> None:
-    library = load_library(ANSWERS)
-    assert [str(p) for p in library.problems] == []
-    assert len(library.answers) == 15
-
-
 def test_the_seed_article_is_served_word_for_word() -> None:
+    """The answer format carries an article verbatim (checked on the frozen copy: editors
+    may rewrite the shipped one)."""
     seed = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "max-community-manager.txt"
     if not seed.exists():
         pytest.skip("shared/ is not beside this checkout")

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
-    return Matcher(load_library(ROOT / "answers").answers.values())
+    return Matcher(load_library(ROOT / "tests" / "fixtures" / "library").answers.values())
 
 
 def test_summary_counts_scope_and_misses(matcher: Matcher, tmp_path: Path) -> None:

@@ -15,11 +15,13 @@ from bot.core.models import Candidate, MatchResult, ReplyKind
 
 ROOT = Path(__file__).resolve().parents[2]
 EVAL = ROOT / "tests" / "eval"
+FROZEN = ROOT / "tests" / "fixtures" / "library"
+FROZEN_EVAL = ROOT / "tests" / "fixtures" / "library_eval"
 
 
 @pytest.fixture(scope="module")
 def matcher() -> Matcher:
-    library = load_library(ROOT / "tests" / "fixtures" / "library")
+    library = load_library(FROZEN)
     assert library.answers, "the real answers must load"
     return Matcher(library.answers.values())
 
@@ -68,7 +70,7 @@ def test_candidates_are_sorted_distinct_and_limited(matcher: Matcher) -> None:
 
 
 def test_add_phrasing_takes_effect_at_once(matcher: Matcher) -> None:
-    library = load_library(ROOT / "tests" / "fixtures" / "library")
+    library = load_library(FROZEN)
     fresh = Matcher(library.answers.values())
     question = "ornithorynque galactique zygomatique"
     assert answer_of(fresh, question) is None
@@ -78,7 +80,7 @@ def test_add_phrasing_takes_effect_at_once(matcher: Matcher) -> None:
 
 
 def test_set_learned_forgets_exactly_what_was_taken_back() -> None:
-    answers = load_library(ROOT / "answers").answers.values()
+    answers = load_library(FROZEN).answers.values()
     questions = [
         "ornithorynque galactique zygomatique",
         "recette du pain au levain",
@@ -107,7 +109,7 @@ def test_set_learned_forgets_exactly_what_was_taken_back() -> None:
 
 
 def test_learned_phrasings_given_at_build_time_count(matcher: Matcher) -> None:
-    library = load_library(ROOT / "tests" / "fixtures" / "library")
+    library = load_library(FROZEN)
     taught = Matcher(library.answers.values(), learned=[("outils", "ornithorynque galactique zygomatique")])
     assert answer_of(taught, "ornithorynque galactique zygomatique") == "outils"
 
@@ -119,7 +121,7 @@ def test_similarity_groups_near_duplicates(matcher: Matcher) -> None:
     assert same == pytest.approx(1.0)
     assert same >= close > far
     assert 0.0 <= far <= 1.0
-    assert matcher.similarity("", "") == 1.0 or matcher.similarity("", "") == 0.0
+    assert matcher.similarity("", "") == 1.0
 
 
 @settings(max_examples=300, deadline=None)
@@ -138,7 +140,7 @@ _MATCHER: list[Matcher] = []
 
 def _shared() -> Matcher:
     if not _MATCHER:
-        _MATCHER.append(Matcher(load_library(ROOT / "answers").answers.values()))
+        _MATCHER.append(Matcher(load_library(FROZEN).answers.values()))
     return _MATCHER[0]
 
 
@@ -161,18 +163,14 @@ def test_a_near_tie_of_the_combined_confidence_is_never_settled_silently() -> No
 
 
 def _report(matcher: Matcher) -> dict:
-    return evaluate(
-        EVAL / "dev_report.jsonl",
-        matcher,
-    )[1]
+    """The report half written for the frozen library, frozen with it (the live dev set
+    follows ``answers/``)."""
+    return evaluate(FROZEN_EVAL / "dev_report.jsonl", matcher)[1]
 
 
 def _other() -> dict:
     other = Matcher(load_library(ROOT / "tests" / "fixtures" / "other_library").answers.values())
-    return evaluate(
-        EVAL / "other_library.jsonl",
-        other,
-    )[1]
+    return evaluate(EVAL / "other_library.jsonl", other)[1]
 
 
 def test_report_half_does_not_regress(matcher: Matcher) -> None:

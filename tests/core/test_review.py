@@ -15,7 +15,7 @@ from bot.core.answers import load_library
 from bot.core.errors import UnknownAnswer, UnknownQuestion
 from bot.core.matching import LEXICAL_MATCH_THRESHOLD, Matcher
 from bot.core.models import Asker, ForgetResult, ReviewStatus
-from bot.core.review import ReviewDesk
+from bot.core.review import NoMatcher, ReviewDesk
 from bot.storage.database import open_database
 from bot.storage.repository import Repository
 from tests.conftest import ANSWERS
@@ -268,3 +268,15 @@ async def test_retention_purges_closed_questions_only(desk: ReviewDesk, clock: C
     remaining = await desk.repository.questions()
     assert sorted(q.text for q in remaining) == ["Comment planter des tomates ?", "combien gagne un CM ?"]
     assert await desk.learned() == [("trouver-des-idees", BREAD[0])]
+
+
+async def test_a_desk_opened_to_read_refuses_to_record_and_stores_nothing(tmp_path: Path) -> None:
+    connection = await open_database(tmp_path / "bot.sqlite3")
+    try:
+        reader = ReviewDesk(Repository(connection))
+        with pytest.raises(NoMatcher):
+            await reader.record(ALICE, BIKE, None, 0.1)
+        assert await reader.repository.questions() == []
+        assert await reader.list() == []
+    finally:
+        await connection.close()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.models import SmallTalk
+from bot.core.service import SMALLTALK_REPLIES
 from bot.core.smalltalk import classify
 
 
@@ -25,6 +27,10 @@ from bot.core.smalltalk import classify
         ("👍🏽", "agree"),
         ("❤️❤️", "thanks"),
         ("👋", "greeting"),
+        ("merci le bot !", "thanks"),
+        ("salut le bot", "greeting"),
+        ("bot ?", "bot"),
+        ("le robot", "bot"),
     ],
 )
 def test_chit_chat_is_recognised(text: str, kind: str) -> None:
@@ -41,7 +47,20 @@ def test_chit_chat_is_recognised(text: str, kind: str) -> None:
         "🍞",
         "",
         "{{ 7*7 }}",
+        "cv",
+        "CV ?",
     ],
 )
 def test_real_questions_and_junk_are_not_small_talk(text: str) -> None:
     assert classify(text) is None
+
+
+def test_kinds_are_an_enum_that_compares_as_text() -> None:
+    kind = classify("merci le bot !")
+    assert kind is SmallTalk.THANKS
+    assert kind == "thanks"
+
+
+def test_every_kind_has_its_reply_and_every_reply_its_kind() -> None:
+    assert set(SMALLTALK_REPLIES) == set(SmallTalk)
+    assert all(reply.strip() for reply in SMALLTALK_REPLIES.values())

@@ -6,7 +6,6 @@ sync); tests that need a clean slate (cooldown) ask for a fresh member with ``me
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import shutil
 from collections.abc import AsyncIterator, Callable
@@ -18,11 +17,10 @@ import pytest_asyncio
 
 from bot.app import FaqBot
 from bot.config import Settings
-from bot.core.service import Service
-from tests.fake_discord import TOKEN, FakeDiscord, FakeUser, point_discord_py_at
+from bot.wiring import open_service
+from tests.conftest import ANSWERS, write_answer
+from tests.fake_discord import TOKEN, FakeDiscord, FakeUser, point_discord_py_at, start_client
 
-ROOT = Path(__file__).resolve().parents[2]
-ANSWERS = ROOT / "answers"
 COOLDOWN = 30.0
 
 
@@ -48,6 +46,21 @@ def long_answer_file(directory: Path) -> Path:
     return path
 
 
+GREETED_QUESTION = "Un bonjour nommé pour quetzalcoatlus ?"
+"""The question of ``greeting_answer_file``: its answer says the name it is addressed to."""
+
+
+def greeting_answer_file(directory: Path) -> Path:
+    """A test-only answer whose whole body is ``Bonjour <name> !``, whatever the library says."""
+    return write_answer(
+        directory,
+        "bonjour-nomme",
+        title="Un bonjour nommé",
+        questions=(GREETED_QUESTION,),
+        body="Bonjour {{ asker }} !",
+    )
+
+
 @dataclass
 class World:
     fake: FakeDiscord
@@ -67,6 +80,7 @@ async def start_world(tmp: Path, fake: FakeDiscord | None = None, **overrides: o
     answers_dir = tmp / "answers"
     shutil.copytree(ANSWERS, answers_dir)
     long_answer_file(answers_dir)
+    greeting_answer_file(answers_dir)
     fake = fake or await FakeDiscord().start()
     settings = Settings(
         discord_token=TOKEN,
@@ -74,14 +88,15 @@ async def start_world(tmp: Path, fake: FakeDiscord | None = None, **overrides: o
         moderator_role_ids=(fake.roles["Équipe éditoriale"].id,),
         answers_dir=answers_dir,
         database_path=tmp / "data" / "bot.sqlite3",
+        vector_cache_path=tmp / "data" / "vectors.sqlite3",
         cooldown_seconds=COOLDOWN,
+        semantic="off",  # the encoder's own e2e test turns it on, with a warm cache
     )
     settings = replace(settings, **overrides)  # type: ignore[arg-type]
-    service = await Service.open(settings)
+    service = await open_service(settings)
     with point_discord_py_at(fake):
         bot = FaqBot(settings, service, watch_interval=0.1, guild_ready_timeout=0.05)
-        task = asyncio.create_task(bot.start(TOKEN))
-        await asyncio.wait_for(bot.wait_until_ready(), 10)
+        task = await start_client(bot)
         try:
             yield World(fake, bot, settings, answers_dir, itertools.count(1))
         finally:

@@ -6,7 +6,8 @@ import pytest
 
 from bot.core.models import Asker
 from bot.exts.ask import REPEATED_NOTE, REPEATED_NOTE_DM
-from tests.e2e.conftest import World
+from bot.exts.delivery import DM_REFUSED
+from tests.e2e.conftest import GREETED_QUESTION, World
 from tests.fake_discord import FakeDiscord, FakeUser
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -42,8 +43,22 @@ async def test_for_member_pings_that_member_only(world: World, fake: FakeDiscord
     assert reply.content.startswith(f"<@{target.id}>")
     assert member.global_name in reply.content
     assert reply.pings == {f"user:{target.id}"}
-    # The answer addresses the member it is for.
-    assert target.global_name in reply.text or reply.embeds
+
+
+async def test_for_member_addresses_them_but_records_and_forgets_the_asker(
+    world: World, fake: FakeDiscord, member: FakeUser
+) -> None:
+    target = world.new_member("Cible")
+    injected = await fake.slash("ask", {"question": GREETED_QUESTION, "for": target}, user=member)
+    reply = await injected.reply()
+    assert reply.embeds[0]["description"] == f"Bonjour {target.global_name} !"
+    question_id = int(reply.button("Utile")["custom_id"].split(":")[2])
+    repository = world.bot.service.desk.repository
+    stored = await repository.question(question_id)
+    assert stored is not None
+    assert (stored.user_id, stored.display_name) == (member.id, member.global_name)
+    await world.bot.service.desk.forget_user(member.id)
+    assert await repository.question(question_id) is None
 
 
 async def test_everyone_in_a_question_pings_nobody(fake: FakeDiscord, member: FakeUser) -> None:
@@ -188,9 +203,10 @@ async def test_repeated_mention_answer_goes_to_dm(world: World, fake: FakeDiscor
     await fake.wait_sent(
         lambda s: s.route == "POST /channels/{channel_id}/messages" and bool(s.body.get("embeds")), start=start
     )
-    dms = fake.dm_messages(second)
-    assert dms[0].content == REPEATED_NOTE_DM
-    assert dms[1].embeds
+    (dm,) = fake.dm_messages(second)
+    assert dm.content == REPEATED_NOTE_DM
+    assert dm.embeds[0]["title"]
+    assert "Supprimer" not in [b.get("label") for b in dm.buttons]
 
 
 async def test_unmentioned_messages_are_ignored(fake: FakeDiscord, member: FakeUser) -> None:
@@ -201,3 +217,22 @@ async def test_unmentioned_messages_are_ignored(fake: FakeDiscord, member: FakeU
     await fake.wait_sent(lambda s: s.route == "POST /channels/{channel_id}/messages", start=start)
     posted = [s for s in fake.sent[start:] if s.route == "POST /channels/{channel_id}/messages"]
     assert all(int(s.path.split("/")[2]) == fake.dm_channels[member.id].id for s in posted)
+
+
+async def test_repeated_mention_answer_for_a_member_who_refuses_dms_points_upwards(
+    world: World, fake: FakeDiscord
+) -> None:
+    question = "comment gérer les critiques négatives ?"
+    first, second = world.new_member(), world.new_member()
+    fake.closed_dms.add(second.id)
+    start = len(fake.sent)
+    await fake.post(question, user=first, mention_bot=True, channel="entraide")
+    await fake.wait_sent(lambda s: s.route == "POST /channels/{channel_id}/messages", start=start)
+    start = len(fake.sent)
+    posted = await fake.post(question, user=second, mention_bot=True, channel="entraide")
+    pointer = await fake.wait_sent(
+        lambda s: s.route == "POST /channels/{channel_id}/messages" and s.message is not None, start=start
+    )
+    assert pointer.message is not None and pointer.message.content == DM_REFUSED
+    assert int(pointer.body["message_reference"]["message_id"]) == int(posted["id"])
+    assert fake.dm_messages(second) == []

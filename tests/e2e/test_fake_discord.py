@@ -14,7 +14,7 @@ import pytest
 import pytest_asyncio
 from discord import app_commands
 
-from tests.fake_discord import TOKEN, FakeDiscord, point_discord_py_at
+from tests.fake_discord import TOKEN, FakeDiscord, point_discord_py_at, start_client
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -52,8 +52,7 @@ async def raw_world() -> AsyncIterator[tuple[FakeDiscord, _Client]]:
     fake = await FakeDiscord().start()
     with point_discord_py_at(fake):
         client = _Client(fake.guild_id)
-        task = asyncio.create_task(client.start(TOKEN))
-        await asyncio.wait_for(client.wait_until_ready(), 10)
+        task = await start_client(client)
         yield fake, client
         await client.close()
         await task

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.app import MISSING_TOKEN, REJECTED_TOKEN
-from tests.e2e.conftest import ANSWERS, ROOT
+from tests.conftest import ANSWERS, ROOT, child_env
 from tests.fake_discord import TOKEN, FakeDiscord
 
 SCRIPT = """
@@ -44,6 +44,7 @@ async def launch(fake: FakeDiscord, token: str, tmp_path: Path) -> asyncio.subpr
         sys.executable, "-c", SCRIPT, fake.base_url, fake.gateway_url, token, str(fake.guild_id), str(ANSWERS),
         str(tmp_path / "bot.sqlite3"),
         cwd=ROOT,
+        env=child_env(),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip

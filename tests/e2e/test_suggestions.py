@@ -3,7 +3,6 @@ suggestion buttons, which makes the flow testable whatever the matcher's tuning.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -11,7 +10,7 @@ import pytest_asyncio
 
 from bot.app import FaqBot
 from tests.e2e.conftest import World, start_world
-from tests.fake_discord import TOKEN, FakeDiscord, point_discord_py_at
+from tests.fake_discord import FakeDiscord, point_discord_py_at, start_client
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -72,8 +71,7 @@ async def test_buttons_still_work_after_a_restart(world: World, fake: FakeDiscor
     await world.bot.close()
     with point_discord_py_at(fake):
         fresh = FaqBot(world.settings, world.bot.service, watch_interval=0.1, guild_ready_timeout=0.05)
-        task = asyncio.create_task(fresh.start(TOKEN))
-        await asyncio.wait_for(fresh.wait_until_ready(), 10)
+        task = await start_client(fresh)
         try:
             choice = reply.buttons[0]
             answer = await (await fake.click(reply, choice, user=asker)).reply()

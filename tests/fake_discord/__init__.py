@@ -6,9 +6,11 @@ discord.py's two base URLs (the REST API and the gateway) and puts them back aft
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Iterator
 
+import discord
 import discord.gateway
 import discord.http
 import yarl
@@ -27,6 +29,7 @@ __all__ = [
     "Sent",
     "pinged",
     "point_discord_py_at",
+    "start_client",
 ]
 
 
@@ -46,3 +49,24 @@ def point_discord_py_at(fake: FakeDiscord) -> Iterator[None]:
     finally:
         discord.http.Route.BASE = old_base
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_gateway
+
+
+async def start_client(client: discord.Client, token: str = TOKEN, timeout: float = 10.0) -> asyncio.Task[None]:
+    """Log in, connect in a background task, and return that task once the client is READY.
+
+    ``login`` runs first, in the caller's task: it is what prepares ``wait_until_ready``
+    (and runs ``setup_hook``). Waiting for readiness before ``start()`` has had a chance
+    to run only worked on Python 3.11, where ``wait_for`` wrapped the wait in a new task.
+    A connection that fails before READY raises here instead of timing out.
+    """
+    await client.login(token)
+    task = asyncio.create_task(client.connect(), name=f"{type(client).__name__}-connect")
+    ready = asyncio.create_task(client.wait_until_ready())
+    done, _ = await asyncio.wait({task, ready}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    if ready not in done:
+        ready.cancel()
+        if task in done:
+            task.result()  # the connection's own error
+        task.cancel()
+        raise TimeoutError(f"{type(client).__name__} not READY after {timeout} s")
+    return task

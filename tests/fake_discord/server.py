@@ -345,6 +345,8 @@ class FakeDiscord:
             for i, name in enumerate(("general", "entraide"))
         }
         self.dm_channels: dict[int, FakeChannel] = {}
+        self.closed_dms: set[int] = set()
+        """Members whose privacy settings refuse DMs from the bot (Discord answers 403, 50007)."""
         """DM channels by recipient id."""
 
         self.sent: list[Sent] = []
@@ -409,7 +411,8 @@ class FakeDiscord:
 
     async def close(self) -> None:
         for conn in list(self._connections):
-            with contextlib.suppress(Exception):
+            # A client may already have dropped its end: that connection is gone either way.
+            with contextlib.suppress(ConnectionError, RuntimeError):
                 await conn.ws.close(code=4000, message=b"fake Discord shutting down")
         if self._runner is not None:
             await self._runner.cleanup()
@@ -1114,6 +1117,8 @@ class FakeDiscord:
 
     async def _route_post_channels_channel_id_messages(self, sent: Sent, channel_id: str) -> web.Response:
         cid = self._channel_id(channel_id)
+        if any(self.dm_channels.get(user_id) and self.dm_channels[user_id].id == cid for user_id in self.closed_dms):
+            return _error(403, 50007, "Cannot send messages to this user")  # a member's choice, not a bot bug
         self._validate(sent.body, creating=True, has_files=bool(sent.files))
         sent.message = self._create_message(cid, sent.body, sent.files, webhook=False)
         return _json(sent.message.data)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.errors import DatabaseError
+from bot.core.models import ReviewStatus
 from bot.storage.database import (
     MIGRATIONS_DIR,
     apply_migrations,
@@ -18,6 +19,7 @@ from bot.storage.database import (
     open_database,
     user_version,
 )
+from bot.storage.repository import Repository
 
 MIGRATIONS = load_migrations()
 NEWEST = MIGRATIONS[-1].version
@@ -152,3 +154,48 @@ async def test_processes_starting_together_migrate_once(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh.sqlite3"
     await migrate(fresh)
     assert schema(path) == schema(fresh)
+
+
+async def test_review_status_moves_to_the_groups_and_old_databases_keep_their_reviews(tmp_path: Path) -> None:
+    """A version-4 database, where each question carried a copy of its group's review."""
+    path = tmp_path / "bot.sqlite3"
+    connection = await connect(path)
+    await apply_migrations(connection, MIGRATIONS[:4])
+    when = "2025-01-01T00:00:00.000000+00:00"
+    for statement, params in (
+        ("INSERT INTO question_groups (id, status, resolved_slug, created_at) VALUES (1, 'resolved', 'salaire', ?)",
+         (when,)),
+        ("INSERT INTO question_groups (id, status, created_at) VALUES (2, 'dismissed', ?)", (when,)),
+        ("""INSERT INTO questions (id, asked_at, user_id, text, answer_slug, score, status, group_id, resolved_slug,
+                                   reviewed_by, reviewed_at)
+            VALUES (1, ?, 7, 'combien ?', NULL, 0.1, 'resolved', 1, 'salaire', 'console:ed', ?)""", (when, when)),
+        ("""INSERT INTO questions (id, asked_at, user_id, text, answer_slug, score, status, group_id, reason)
+            VALUES (2, ?, 7, 'pain ?', NULL, 0.1, 'dismissed', 2, 'hors sujet')""", (when,)),
+        ("""INSERT INTO questions (id, asked_at, user_id, text, answer_slug, score, status, group_id)
+            VALUES (3, ?, 8, 'perdue ?', NULL, 0.1, 'open', NULL)""", (when,)),
+        ("""INSERT INTO questions (id, asked_at, user_id, text, answer_slug, score, status, group_id)
+            VALUES (4, ?, 8, 'salaire ?', 'salaire', 0.9, NULL, NULL)""", (when,)),
+    ):  # fmt: skip
+        await connection.execute(statement, params)
+    await connection.close()
+
+    assert await migrate(path) == (4, NEWEST)
+
+    connection = await open_database(path)
+    repository = Repository(connection)
+    try:
+        resolved, dismissed, orphan, answered = await repository.questions()
+        assert (resolved.status, resolved.resolved_slug, resolved.reviewed_by) == (
+            ReviewStatus.RESOLVED,
+            "salaire",
+            "console:ed",
+        )
+        assert (dismissed.status, dismissed.reason) == (ReviewStatus.DISMISSED, "hors sujet")
+        assert orphan.status is ReviewStatus.OPEN and orphan.group_id is not None
+        assert [g.representative for g in await repository.groups(ReviewStatus.OPEN)] == ["perdue ?"]
+        assert (answered.status, answered.group_id) == (None, None)
+    finally:
+        await connection.close()
+    with sqlite3.connect(path) as db:
+        columns = {row[1] for row in db.execute("PRAGMA table_info(questions)")}
+    assert not columns & {"status", "resolved_slug", "reason", "reviewed_by", "reviewed_at"}

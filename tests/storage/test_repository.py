@@ -58,10 +58,8 @@ async def test_any_text_round_trips(repository: Repository, text: str) -> None:
 async def test_a_question_is_committed_when_add_returns(repository: Repository, db_path: Path) -> None:
     question_id, _ = await repository.add_question(ALICE, "combien gagne un CM ?", "salaire", 0.93, NOW)
     with sqlite3.connect(db_path) as other:
-        row = other.execute(
-            "SELECT text, answer_slug, score, status, group_id FROM questions WHERE id = ?", (question_id,)
-        )
-        assert row.fetchone() == ("combien gagne un CM ?", "salaire", 0.93, None, None)
+        row = other.execute("SELECT text, answer_slug, score, group_id FROM questions WHERE id = ?", (question_id,))
+        assert row.fetchone() == ("combien gagne un CM ?", "salaire", 0.93, None)
 
 
 async def test_records_who_where_and_when(repository: Repository) -> None:

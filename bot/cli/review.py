@@ -1,24 +1,28 @@
-"""The editors' commands: ``migrate``, ``unanswered …``, ``stats`` and ``forget-user``.
+"""The editors' queue without Discord: ``unanswered list/show/resolve/dismiss/export`` and
+``stats``.
 
-They let the editorial team work through the unanswered questions without Discord. Each
-handler is ``async def handler(desk, args) -> int``; the main CLI opens the database,
-builds the desk and prints domain errors (unknown id, unknown slug) as one line.
+The commands that only read (``list``, ``show``, ``export``, ``stats``) open the database
+alone (``bot.wiring.open_records``): no answers loaded, no matcher, no retention purge, so
+looking never changes anything. ``resolve`` and ``dismiss`` go through the full service.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import csv
 import getpass
 import io
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from bot.cli.common import count, number, times, when
+from bot.config import Settings
 from bot.core.models import QuestionGroup, QuestionRecord, ReviewStatus
 from bot.core.review import ReviewDesk
-from bot.storage.database import migrate
+from bot.wiring import open_records, open_service
 
 STATUS_LABELS = {
     ReviewStatus.OPEN: "ouvert",
@@ -27,13 +31,40 @@ STATUS_LABELS = {
 }
 PREVIEW_CHARS = 90
 
+DeskCommand = Callable[[ReviewDesk, argparse.Namespace], Awaitable[int]]
 
-def add_commands(subparsers: Any, run: Callable[..., int] | None = None) -> None:
-    """Register the editors' commands on the main parser's subcommands."""
-    command = subparsers.add_parser("migrate", help="mettre à jour la base de données (DATABASE_PATH)")
-    command.set_defaults(migrate_only=True, review_handler=cmd_migrate)
 
-    unanswered = subparsers.add_parser("unanswered", help="traiter les questions restées sans réponse")
+def reading(command: DeskCommand) -> Callable[[Settings, argparse.Namespace], int]:
+    """A command that only reads: the database alone, nothing else opened or changed."""
+
+    def handler(settings: Settings, args: argparse.Namespace) -> int:
+        async def run() -> int:
+            async with open_records(settings) as desk:
+                return await command(desk, args)
+
+        return asyncio.run(run())
+
+    return handler
+
+
+def writing(command: DeskCommand) -> Callable[[Settings, argparse.Namespace], int]:
+    """A command that changes the queue: the full service, as the bot would use it."""
+
+    def handler(settings: Settings, args: argparse.Namespace) -> int:
+        async def run() -> int:
+            service = await open_service(settings)
+            try:
+                return await command(service.desk, args)
+            finally:
+                await service.close()
+
+        return asyncio.run(run())
+
+    return handler
+
+
+def add_commands(commands: Any) -> None:
+    unanswered = commands.add_parser("unanswered", help="traiter les questions restées sans réponse")
     actions = unanswered.add_subparsers(dest="unanswered_command", metavar="ACTION", required=True)
 
     command = actions.add_parser("list", help="lister les groupes de questions (les plus posées d'abord)")
@@ -43,46 +74,29 @@ def add_commands(subparsers: Any, run: Callable[..., int] | None = None) -> None
         default=ReviewStatus.OPEN.value,
         help="statut des groupes à lister (défaut : open)",
     )
-    command.add_argument("--limit", type=_count, default=20, help="nombre maximum de groupes (défaut : 20)")
-    command.set_defaults(review_handler=cmd_list)
+    command.add_argument("--limit", type=count, default=20, help="nombre maximum de groupes (défaut : 20)")
+    command.set_defaults(handler=reading(cmd_list), needs_answers=False)
 
     command = actions.add_parser("show", help="afficher un groupe et toutes ses questions")
-    command.add_argument("id", type=_number, help="numéro du groupe (voir « unanswered list »)")
-    command.set_defaults(review_handler=cmd_show)
+    command.add_argument("id", type=number, help="numéro du groupe (voir « unanswered list »)")
+    command.set_defaults(handler=reading(cmd_show), needs_answers=False)
 
     command = actions.add_parser("resolve", help="rattacher un groupe à une réponse : le bot l'apprend")
-    command.add_argument("id", type=_number, help="numéro du groupe")
+    command.add_argument("id", type=number, help="numéro du groupe")
     command.add_argument("slug", help="identifiant de la réponse (nom du fichier sans .md.jinja)")
-    command.set_defaults(review_handler=cmd_resolve)
+    command.set_defaults(handler=writing(cmd_resolve))
 
     command = actions.add_parser("dismiss", help="écarter un groupe (hors sujet, spam…) ; il reste archivé")
-    command.add_argument("id", type=_number, help="numéro du groupe")
+    command.add_argument("id", type=number, help="numéro du groupe")
     command.add_argument("--reason", help="pourquoi le groupe est écarté")
-    command.set_defaults(review_handler=cmd_dismiss)
+    command.set_defaults(handler=writing(cmd_dismiss))
 
     command = actions.add_parser("export", help="exporter tous les groupes en CSV (UTF-8)")
     command.add_argument("--output", type=Path, metavar="FICHIER", help="fichier à écrire (défaut : sortie standard)")
-    command.set_defaults(review_handler=cmd_export)
+    command.set_defaults(handler=reading(cmd_export), needs_answers=False)
 
-    command = subparsers.add_parser("stats", help="statistiques : questions, réponses, avis, manques")
-    command.set_defaults(review_handler=cmd_stats)
-
-    command = subparsers.add_parser("forget-user", help="effacer les questions et votes d'un membre")
-    command.add_argument("user_id", type=_number, metavar="USER_ID", help="identifiant Discord du membre")
-    command.set_defaults(review_handler=cmd_forget_user)
-
-
-def _number(raw: str) -> int:
-    if not raw.strip().isdigit():
-        raise argparse.ArgumentTypeError(f"« {raw} » n'est pas un numéro (des chiffres sont attendus)")
-    return int(raw)
-
-
-def _count(raw: str) -> int:
-    value = _number(raw)
-    if value < 1:
-        raise argparse.ArgumentTypeError("un nombre supérieur ou égal à 1 est attendu")
-    return value
+    command = commands.add_parser("stats", help="statistiques : questions, réponses, avis, manques")
+    command.set_defaults(handler=reading(cmd_stats), needs_answers=False)
 
 
 def reviewer() -> str:
@@ -93,10 +107,6 @@ def reviewer() -> str:
         return "console"
 
 
-def when(moment: Any) -> str:
-    return f"{moment:%d/%m/%Y %H:%M} UTC"
-
-
 def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
     flat = " ".join(text.replace("\x00", " ").split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
@@ -104,10 +114,6 @@ def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
 
 def percent(share: float) -> str:
     return f"{share * 100:.0f} %"
-
-
-def times(count: int) -> str:
-    return "1 fois" if count == 1 else f"{count} fois"
 
 
 def group_line(group: QuestionGroup) -> str:
@@ -135,15 +141,6 @@ def question_lines(question: QuestionRecord) -> list[str]:
     return [header, *(f"      {line}" for line in question.text.splitlines() or [""])]
 
 
-async def cmd_migrate(desk: ReviewDesk | None, args: argparse.Namespace) -> int:
-    before, after = await migrate(args.database)
-    if before == after:
-        print(f"Base de données {args.database} déjà à jour (version {after}).")
-    else:
-        print(f"Base de données {args.database} mise à jour : version {before} → {after}.")
-    return 0
-
-
 async def cmd_list(desk: ReviewDesk, args: argparse.Namespace) -> int:
     status = ReviewStatus(args.status)
     groups = await desk.list(status, limit=args.limit)
@@ -161,13 +158,13 @@ async def cmd_list(desk: ReviewDesk, args: argparse.Namespace) -> int:
 
 async def cmd_show(desk: ReviewDesk, args: argparse.Namespace) -> int:
     group, questions = await desk.show(args.id)
+    chosen = await desk.picks(group.id)
     print(f"Groupe #{group.id} — {STATUS_LABELS[group.status]} — question posée {times(group.count)}")
     print(f"Première fois le {when(group.first_asked)}, dernière le {when(group.last_asked)}")
     if group.resolved_slug:
         print(f"Réponse : {group.resolved_slug}")
     if group.reason:
         print(f"Raison : {group.reason}")
-    chosen = await desk.picks(group.id)
     if chosen:
         print("Choix des membres parmi les suggestions : " + ", ".join(f"{slug} ({n})" for slug, n in chosen))
     print("Questions :")
@@ -221,19 +218,10 @@ async def cmd_stats(desk: ReviewDesk, args: argparse.Namespace) -> int:
     )
     if stats.top_answers:
         print("\nRéponses les plus données :")
-        for slug, count in stats.top_answers:
-            print(f"  {slug} — {times(count)}")
+        for slug, n in stats.top_answers:
+            print(f"  {slug} — {times(n)}")
     if stats.top_unanswered:
         print("\nQuestions sans réponse les plus posées :")
         for group in stats.top_unanswered:
             print(f"  {group_line(group)}")
-    return 0
-
-
-async def cmd_forget_user(desk: ReviewDesk, args: argparse.Namespace) -> int:
-    result = await desk.forget_user(args.user_id)
-    print(
-        f"Membre {args.user_id} oublié : {result.questions} question(s), {result.votes} vote(s) et "
-        f"{result.phrasings} formulation(s) apprise(s) supprimés."
-    )
     return 0

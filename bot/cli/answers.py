@@ -1,9 +1,6 @@
-"""The command line: ``python -m bot <command>``.
-
-This is the only place that reads the environment, configures logging and prints.
-Every command goes through the same service as Discord, so the console answers exactly
-as the bot does. User mistakes end with one clear line, never a traceback.
-"""
+"""The answer commands: ``check``, ``show``, ``index`` and ``eval`` read the answer files
+(and the vector cache) only; ``ask`` and ``console`` answer as the bot does (so they
+store the question, as it does)."""
 
 from __future__ import annotations
 
@@ -11,20 +8,14 @@ import argparse
 import asyncio
 import dataclasses
 import json
-import logging
-import os
 import sys
-from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from dotenv import load_dotenv
-
-from bot import cli_review
+from bot.cli.common import answers_option
 from bot.config import Settings
-from bot.core.errors import BotError, SettingsError
 from bot.core.models import Asker, Reply, ReplyKind
-
-log = logging.getLogger(__name__)
+from bot.wiring import open_service
 
 CONSOLE_GREETING = """Bienvenue ! Pose ta question sur le métier de community manager (Entrée pour envoyer).
 Tape « quitter » ou Ctrl+D pour sortir."""
@@ -34,98 +25,34 @@ Pour connecter le bot à Discord, mets le jeton de ton application dans DISCORD_
 QUIT_WORDS = {"quit", "quitter", "exit", "sortir", "q"}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m bot",
-        description="Un bot Discord qui répond aux questions sur le métier de community manager. "
-        "Sans commande : se connecte à Discord si DISCORD_TOKEN est défini, sinon ouvre la console.",
-    )
-    commands = parser.add_subparsers(dest="command", metavar="COMMANDE")
-
-    run = commands.add_parser("run", help="lancer le bot sur Discord (DISCORD_TOKEN requis)")
-    run.set_defaults(handler=cmd_run)
-
+def add_commands(commands: Any) -> None:
     check = commands.add_parser("check", help="vérifier tous les fichiers de réponses")
-    _answers_option(check)
+    answers_option(check)
     check.set_defaults(handler=cmd_check)
 
     show = commands.add_parser("show", help="afficher une réponse rendue")
     show.add_argument("slug", help="identifiant de la réponse (nom du fichier sans .md.jinja)")
-    _answers_option(show)
+    answers_option(show)
     show.set_defaults(handler=cmd_show)
 
     ask = commands.add_parser("ask", help="poser une question comme sur Discord")
     ask.add_argument("question", help="la question, entre guillemets")
-    _answers_option(ask)
+    answers_option(ask)
     ask.add_argument("--json", action="store_true", help="afficher le résultat en JSON")
     ask.set_defaults(handler=cmd_ask)
 
     console = commands.add_parser("console", help="console interactive pour essayer le bot")
-    _answers_option(console)
+    answers_option(console)
     console.set_defaults(handler=cmd_console)
 
     index = commands.add_parser("index", help="préparer l'index sémantique (cache de vecteurs) à l'avance")
-    _answers_option(index)
+    answers_option(index)
     index.set_defaults(handler=cmd_index)
 
     evaluate = commands.add_parser("eval", help="mesurer la qualité du matching sur un fichier JSONL")
     evaluate.add_argument("file", type=Path, help='fichier JSONL : {"question": ..., "expected": slug ou null}')
-    _answers_option(evaluate)
+    answers_option(evaluate)
     evaluate.set_defaults(handler=cmd_eval)
-
-    cli_review.add_commands(commands, _run_review)
-    return parser
-
-
-def _answers_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--answers", type=Path, metavar="DIR", help="dossier des réponses (défaut : ANSWERS_DIR)")
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    load_dotenv(Path.cwd() / ".env")
-    try:
-        settings = Settings.from_env(os.environ, check_answers_dir=False)
-        answers = getattr(args, "answers", None)
-        if answers is not None:
-            settings = _with_answers(settings, answers)
-        settings.check_answers_dir(settings.answers_dir)
-    except SettingsError as exc:
-        print(f"Réglage invalide — {exc}", file=sys.stderr)
-        return 2
-    handler = getattr(args, "handler", None)
-    if handler is None and hasattr(args, "review_handler"):
-        handler = _run_review
-    if handler is None:
-        handler = cmd_run if settings.discord_token else cmd_default_console
-    # The console and one-shot commands speak to a person: only warnings, unless asked.
-    quiet = handler is not cmd_run and not os.environ.get("LOG_LEVEL")
-    logging.basicConfig(
-        level="WARNING" if quiet else settings.log_level,
-        format="%(asctime)s %(levelname)-8s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    try:
-        return handler(settings, args)
-    except SettingsError as exc:
-        print(f"Réglage invalide — {exc}", file=sys.stderr)
-        return 2
-    except BotError as exc:
-        print(f"Erreur : {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-
-
-def _with_answers(settings: Settings, answers: Path) -> Settings:
-    return dataclasses.replace(settings, answers_dir=answers)
-
-
-def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.app import run_bot
-
-    return run_bot(settings)
 
 
 def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
@@ -185,8 +112,6 @@ def reply_json(reply: Reply) -> dict[str, object]:
 
 
 async def _ask_once(settings: Settings, question: str) -> Reply:
-    from bot.wiring import open_service
-
     service = await open_service(settings, wait_for_index=True)
     try:
         return await service.ask(question, Asker())
@@ -204,8 +129,6 @@ def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _console(settings: Settings) -> int:
-    from bot.wiring import open_service
-
     service = await open_service(settings, wait_for_index=True)
     print(CONSOLE_GREETING)
     try:
@@ -301,21 +224,3 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
         print(miss)
     print(json.dumps(summary, ensure_ascii=False))
     return 0
-
-
-def _run_review(settings: Settings, args: argparse.Namespace) -> int:
-    return asyncio.run(_review(settings, args))
-
-
-async def _review(settings: Settings, args: argparse.Namespace) -> int:
-    if getattr(args, "migrate_only", False):
-        args.database = settings.database_path
-        return await args.review_handler(None, args)
-    from bot.core.service import Service
-
-    service = await Service.open(settings)
-    try:
-        args.database = settings.database_path
-        return await args.review_handler(service.desk, args)
-    finally:
-        await service.close()

@@ -1,0 +1,43 @@
+"""The delivery plan: one for every reply kind, whichever way the question came in."""
+
+from __future__ import annotations
+
+from bot.core.models import RenderedAnswer, Reply, ReplyKind, Suggestion
+from bot.exts.delivery import Visibility, plan
+
+LONG = RenderedAnswer(slug="long", title="Un long guide", body="\n\n".join(["Paragraphe. " * 300] * 6))
+
+
+def test_a_long_answer_has_its_intro_on_top_and_its_buttons_under_the_last_part() -> None:
+    reply = Reply(ReplyKind.ANSWER, "", question_id=7, answer=LONG)
+    delivery = plan(reply, asker_id=1, visibility=Visibility.PUBLIC, intro="Pour toi :")
+    assert len(delivery.parts) >= 2
+    assert [p.content for p in delivery.parts] == ["Pour toi :"] + [None] * (len(delivery.parts) - 1)
+    assert [p.buttons is not None for p in delivery.parts] == [False] * (len(delivery.parts) - 1) + [True]
+    view = delivery.parts[-1].buttons([11, 12])  # type: ignore[misc]
+    assert view is not None
+    assert [item.custom_id for item in view.children] == ["faq:vote:7:1", "faq:vote:7:0", "faq:del:1:11.12"]
+
+
+def test_a_private_answer_cannot_be_deleted_only_dismissed() -> None:
+    reply = Reply(ReplyKind.ANSWER, "", answer=LONG)
+    delivery = plan(reply, asker_id=1, visibility=Visibility.PRIVATE)
+    assert delivery.visibility is Visibility.PRIVATE
+    assert delivery.parts[-1].buttons([]) is None  # type: ignore[misc]
+
+
+def test_suggestions_are_one_message_with_a_button_each() -> None:
+    suggestions = (Suggestion("salaire", "Combien gagne un CM ?", 0.4), Suggestion("outils", "Les outils", 0.3))
+    reply = Reply(ReplyKind.SUGGESTIONS, "Tu voulais parler de…", question_id=3, suggestions=suggestions)
+    (part,) = plan(reply, asker_id=9, visibility=Visibility.PUBLIC).parts
+    view = part.buttons([])  # type: ignore[misc]
+    assert [item.item.label for item in view.children] == ["Combien gagne un CM ?", "Les outils"]  # type: ignore[union-attr]
+
+
+def test_short_replies_are_one_line_as_visible_as_asked() -> None:
+    for kind in (ReplyKind.UNANSWERED, ReplyKind.SMALLTALK, ReplyKind.INVALID):
+        reply = Reply(kind, "Merci !", question_id=None)
+        assert plan(reply, asker_id=1, visibility=Visibility.PUBLIC).visibility is Visibility.PRIVATE
+        delivery = plan(reply, asker_id=1, visibility=Visibility.PUBLIC, short=Visibility.PUBLIC)
+        assert delivery.visibility is Visibility.PUBLIC
+        assert [(p.content, p.embeds, p.buttons) for p in delivery.parts] == [("Merci !", (), None)]
