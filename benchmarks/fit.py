@@ -35,7 +35,7 @@ from bot.core.smalltalk import classify
 from bot.storage.vector_cache import VectorCache
 
 ROOT = Path(__file__).resolve().parents[1]
-TUNE = ROOT / "tests" / "eval" / "dev_tune.jsonl"
+TUNE = ROOT / "tests" / "fixtures" / "library_eval" / "dev_tune.jsonl"
 LIBRARY = ROOT / "tests" / "fixtures" / "library"
 CACHE = ROOT / "data" / "benchmark-vectors.sqlite3"
 THINNED = (3, 5)
