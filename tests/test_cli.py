@@ -12,7 +12,7 @@ def test_check_passes_on_the_shipped_library(run_cli) -> None:
     result = run_cli("check")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == ""
-    assert "15 réponse(s) valide(s)" in result.stderr
+    assert "réponse(s) valide(s)" in result.stderr
     assert "Conseil" not in result.stderr  # every shipped answer has enough alternate questions
 
 
@@ -32,9 +32,17 @@ def test_check_fails_with_path_line_messages(run_cli, answers_dir: Path) -> None
     result = run_cli("check", "--answers", str(answers_dir))
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        f"{answers_dir / 'casse.md.jinja'}:5: champ inconnu « couleur » (champs permis : title, questions, keywords, lang, source, author, updated)"
+        f"{answers_dir / 'casse.md.jinja'}:5: champ inconnu « couleur » (champs permis : title, questions, keywords, lang, source, author, updated, category, see_also)"
     ]
     assert "Traceback" not in result.stderr
+
+
+def test_check_reports_a_missing_see_also_with_its_line(run_cli, answers_dir: Path) -> None:
+    write_answer(answers_dir, "salaire", questions=("Combien ?",))
+    path = write_answer(answers_dir, "freelance", questions=("Freelance ?",), extra="see_also:\n  - salaire\n  - tva")
+    result = run_cli("check", "--answers", str(answers_dir))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [f"{path}:7: « see_also » : aucune réponse ne porte l'identifiant « tva »"]
 
 
 def test_show_prints_the_rendered_answer(run_cli) -> None:
