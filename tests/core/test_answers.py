@@ -241,3 +241,18 @@ def test_the_seed_article_is_served_word_for_word() -> None:
     rendered = Renderer(ANSWERS).render(answer, asker="Max", server=None)
     assert rendered.body.split() == expected_words
     assert answer.title == lines[0].strip()
+
+
+def test_the_seed_article_is_signed_by_its_author_in_the_footer() -> None:
+    from bot.core.service import format_answer
+    from bot.exts.formatting import answer_footer
+
+    seed = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "max-community-manager.txt"
+    if not seed.exists():
+        pytest.skip("shared/ is not beside this checkout")
+    signature = [line for line in seed.read_text(encoding="utf-8").splitlines() if line.strip()][-1].strip()
+    answer = load_library(ANSWERS).answers["perception-du-metier"]
+    rendered = Renderer(ANSWERS).render(answer, asker="Max", server=None)
+    assert answer.author == signature == "je_suis_community_manager"
+    assert answer_footer(rendered) == signature  # on Discord
+    assert format_answer(rendered).endswith(f"\n\n— {signature}")  # in the console
