@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -12,6 +13,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 ANSWERS = ROOT / "answers"
+"""The shipped library: editors change it at any time, so only tests of its content use it."""
+FROZEN_LIBRARY = ROOT / "tests" / "fixtures" / "library"
+"""A frozen copy of the library for tests of code (see its README): never edited to follow answers/."""
 
 
 def write_answer(
@@ -41,7 +45,12 @@ def answers_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def run_cli(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
-    """Run ``python -m bot`` for real, in a clean environment with its own database."""
+    """Run ``python -m bot`` for real, in a clean environment with its own database.
+
+    It serves a copy of the frozen library (without its README) unless ``ANSWERS_DIR`` or
+    ``--answers`` says otherwise.
+    """
+    frozen = tmp_path / "frozen-library"
 
     def run(
         *args: str, env: dict[str, str] | None = None, input: str | None = None, cwd: Path | None = None
@@ -49,12 +58,14 @@ def run_cli(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
         full_env = {k: v for k, v in os.environ.items() if k not in _SETTINGS}
         full_env.update(
             {
-                "ANSWERS_DIR": str(ANSWERS),
+                "ANSWERS_DIR": str(frozen),
                 "DATABASE_PATH": str(tmp_path / "data" / "bot.sqlite3"),
                 "PYTHONPATH": str(ROOT),
             }
         )
         full_env.update(env or {})
+        if not frozen.exists():
+            shutil.copytree(FROZEN_LIBRARY, frozen, ignore=shutil.ignore_patterns("README.md"))
         return subprocess.run(
             [sys.executable, "-m", "bot", *args],
             capture_output=True,

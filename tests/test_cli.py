@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import ANSWERS, write_answer
+from tests.conftest import ANSWERS, FROZEN_LIBRARY, write_answer
 
 
 def test_check_passes_on_the_shipped_library(run_cli) -> None:
-    result = run_cli("check")
+    result = run_cli("check", env={"ANSWERS_DIR": str(ANSWERS)})
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == ""
     assert "réponse(s) valide(s)" in result.stderr
@@ -50,6 +50,17 @@ def test_show_prints_the_rendered_answer(run_cli) -> None:
     assert result.returncode == 0, result.stderr
     assert "{{" not in result.stdout
     assert "indicatif" in result.stdout
+
+
+def test_show_prints_french_typography(run_cli) -> None:
+    """The file has ordinary spaces and straight apostrophes; show prints what members read."""
+    source = (FROZEN_LIBRARY / "salaire.md.jinja").read_text(encoding="utf-8")
+    assert "\u202f" not in source and "\u00a0" not in source and "'" in source
+    result = run_cli("show", "salaire")
+    assert result.returncode == 0, result.stderr
+    assert "Combien gagne un community manager\u202f?**" in result.stdout
+    assert "\u00a0€" in result.stdout and "\u00a0k€" in result.stdout
+    assert " ?" not in result.stdout and " !" not in result.stdout and " :" not in result.stdout
 
 
 def test_show_unknown_slug_is_a_clear_error(run_cli) -> None:
@@ -151,7 +162,7 @@ def test_eval_prints_a_summary_line(run_cli, tmp_path: Path) -> None:
         + "\n",
         encoding="utf-8",
     )
-    result = run_cli("eval", str(data), "--answers", str(ANSWERS))
+    result = run_cli("eval", str(data), "--answers", str(FROZEN_LIBRARY))
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert summary["questions"] == 2 and summary["in_scope"] == 1 and summary["out_of_scope"] == 1

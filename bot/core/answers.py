@@ -22,6 +22,7 @@ import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
 from bot.core.models import Answer, Problem, RenderedAnswer
+from bot.core.typography import typeset
 
 log = logging.getLogger(__name__)
 
@@ -95,14 +96,18 @@ class Renderer:
         """Render one answer; ``asker`` is escaped here, so callers pass the raw name.
 
         ``server`` is the server's name, or empty (``None`` or ``""``) in a DM or the console:
-        templates always see a string, as the format contract promises.
+        templates always see a string, as the format contract promises. A French answer
+        gets French typography here (``bot.core.typography``), so files stay as written;
+        the member's and the server's names are left exactly as they are.
         """
         template = self.template(answer)
-        body = template.render(asker=escape_markdown(asker), server=server or "", today=today or dt.date.today())
+        names = (escape_markdown(asker), server or "")
+        body = tidy(template.render(asker=names[0], server=names[1], today=today or dt.date.today()))
+        french = answer.lang == "fr"
         return RenderedAnswer(
             slug=answer.slug,
-            title=answer.title,
-            body=tidy(body),
+            title=typeset(answer.title) if french else answer.title,
+            body=typeset(body, keep=names) if french else body,
             source=answer.source,
             author=answer.author,
             updated=answer.updated,

@@ -43,9 +43,9 @@ def test_a_file_saved_by_a_windows_editor_loads_and_renders(answers_dir: Path) -
     library = load_library(answers_dir)
     assert library.problems == []
     rendered = Renderer(answers_dir).render(library.answers["entretien"], asker="Max", server=None)
-    assert rendered.title == "Comment réussir un entretien ?"
-    assert rendered.body.startswith("Salut Max !")
-    assert "À bientôt, Max !" in rendered.body and "\ufeff" not in rendered.body
+    assert rendered.title == "Comment réussir un entretien\u202f?"
+    assert rendered.body.startswith("Salut Max\u202f!")
+    assert "À bientôt, Max\u202f!" in rendered.body and "\ufeff" not in rendered.body
 
 
 def test_unknown_field_is_reported_on_its_line(answers_dir: Path) -> None:
@@ -120,8 +120,8 @@ def test_check_renders_with_and_without_a_server_name(answers_dir: Path) -> None
     assert (problem.path, problem.line) == (path, 8) and "oups" in problem.message
     write_answer(answers_dir, "a", body="Ici : [{{ server }}] {{ server | length }}")
     answer = load_library(answers_dir).answers["a"]
-    assert Renderer(answers_dir).render(answer, asker="Max", server=None).body == "Ici : [] 0"
-    assert Renderer(answers_dir).render(answer, asker="Max", server="CM").body == "Ici : [CM] 2"
+    assert Renderer(answers_dir).render(answer, asker="Max", server=None).body == "Ici\u00a0: [] 0"
+    assert Renderer(answers_dir).render(answer, asker="Max", server="CM").body == "Ici\u00a0: [CM] 2"
 
 
 def test_missing_title_is_reported(answers_dir: Path) -> None:
@@ -200,15 +200,15 @@ def test_render_uses_partials_and_variables(answers_dir: Path) -> None:
     library = load_library(answers_dir)
     answer = library.answers["a"]
     rendered = Renderer(answers_dir).render(answer, asker="Max", server="CM France")
-    assert rendered.body == "Salut Max ! Bienvenue sur CM France.\n\n— La rédaction"
-    assert Renderer(answers_dir).render(answer, asker="Max", server=None).body == "Salut Max !\n\n— La rédaction"
+    assert rendered.body == "Salut Max\u202f! Bienvenue sur CM France.\n\n— La rédaction"
+    assert Renderer(answers_dir).render(answer, asker="Max", server=None).body == "Salut Max\u202f!\n\n— La rédaction"
 
 
 def test_user_text_is_data_never_a_template(answers_dir: Path) -> None:
     write_answer(answers_dir, "a", body="Salut {{ asker }} !")
     answer = load_library(answers_dir).answers["a"]
     rendered = Renderer(answers_dir).render(answer, asker="{{ 7*7 }} *gras* @everyone", server=None)
-    assert rendered.body == "Salut {{ 7\\*7 }} \\*gras\\* @everyone !"
+    assert rendered.body == "Salut {{ 7\\*7 }} \\*gras\\* @everyone\u202f!"
 
 
 def test_sandbox_blocks_unsafe_templates(answers_dir: Path) -> None:
