@@ -20,6 +20,8 @@ SHIPPED_ANSWERS = ROOT / "answers"
 """What editors ship: read only by the content tests, whatever it holds."""
 ANSWERS = ROOT / "tests" / "fixtures" / "library"
 """The frozen copy every test of code runs on, so an editor's new answer never breaks one."""
+FROZEN_LIBRARY = ANSWERS
+"""The same frozen copy, by the name the content of its tests speaks of."""
 GUARD_PATH = ROOT / "tests" / "netguard"
 
 
@@ -76,7 +78,10 @@ def answers_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def run_cli(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
-    """Run ``python -m bot`` for real, in a clean environment with its own database."""
+    """Run ``python -m bot`` for real, in a clean environment with its own database.
+
+    It serves the frozen library unless ``ANSWERS_DIR`` or ``--answers`` says otherwise.
+    """
 
     def run(
         *args: str, env: dict[str, str] | None = None, input: str | None = None, cwd: Path | None = None
@@ -113,8 +118,7 @@ def env_example_names() -> set[str]:
 _SETTINGS = env_example_names()
 
 
-FROZEN = ROOT / "tests" / "fixtures" / "library"
-"""The frozen copy of the library that tests of code run on (``answers/`` is the editors')."""
+FROZEN = ANSWERS
 
 
 @pytest.fixture(scope="session")

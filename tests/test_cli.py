@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from bot.core.answers import load_library
-from tests.conftest import ANSWERS, write_answer
+from tests.conftest import ANSWERS, FROZEN_LIBRARY, write_answer
 
 
 def test_check_passes_on_a_valid_library(run_cli) -> None:
@@ -33,9 +33,17 @@ def test_check_fails_with_path_line_messages(run_cli, answers_dir: Path) -> None
     result = run_cli("check", "--answers", str(answers_dir))
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        f"{answers_dir / 'casse.md.jinja'}:5: champ inconnu « couleur » (champs permis : title, questions, keywords, lang, source, author, updated)"
+        f"{answers_dir / 'casse.md.jinja'}:5: champ inconnu « couleur » (champs permis : title, questions, keywords, lang, source, author, updated, category, see_also)"
     ]
     assert "Traceback" not in result.stderr
+
+
+def test_check_reports_a_missing_see_also_with_its_line(run_cli, answers_dir: Path) -> None:
+    write_answer(answers_dir, "salaire", questions=("Combien ?",))
+    path = write_answer(answers_dir, "freelance", questions=("Freelance ?",), extra="see_also:\n  - salaire\n  - tva")
+    result = run_cli("check", "--answers", str(answers_dir))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [f"{path}:7: « see_also » : aucune réponse ne porte l'identifiant « tva »"]
 
 
 def test_show_prints_the_rendered_answer(run_cli) -> None:
@@ -43,6 +51,17 @@ def test_show_prints_the_rendered_answer(run_cli) -> None:
     assert result.returncode == 0, result.stderr
     assert "{{" not in result.stdout
     assert "indicatif" in result.stdout
+
+
+def test_show_prints_french_typography(run_cli) -> None:
+    """The file has ordinary spaces and straight apostrophes; show prints what members read."""
+    source = (FROZEN_LIBRARY / "salaire.md.jinja").read_text(encoding="utf-8")
+    assert "\u202f" not in source and "\u00a0" not in source and "'" in source
+    result = run_cli("show", "salaire")
+    assert result.returncode == 0, result.stderr
+    assert "Combien gagne un community manager\u202f?**" in result.stdout
+    assert "\u00a0€" in result.stdout and "\u00a0k€" in result.stdout
+    assert " ?" not in result.stdout and " !" not in result.stdout and " :" not in result.stdout
 
 
 def test_show_unknown_slug_is_a_clear_error(run_cli) -> None:
@@ -144,7 +163,7 @@ def test_eval_prints_a_summary_line(run_cli, tmp_path: Path) -> None:
         + "\n",
         encoding="utf-8",
     )
-    result = run_cli("eval", str(data), "--answers", str(ANSWERS))
+    result = run_cli("eval", str(data), "--answers", str(FROZEN_LIBRARY))
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert summary["questions"] == 2 and summary["in_scope"] == 1 and summary["out_of_scope"] == 1

@@ -22,6 +22,7 @@ import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
 from bot.core.models import Answer, Problem, RenderedAnswer
+from bot.core.typography import typeset
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +31,15 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ENCODING = "utf-8-sig"
 """UTF-8, with or without the byte-order mark some Windows editors put first."""
 REQUIRED_FIELDS = ("title", "questions")
-OPTIONAL_FIELDS = ("keywords", "lang", "source", "author", "updated")
+OPTIONAL_FIELDS = ("keywords", "lang", "source", "author", "updated", "category", "see_also")
 TITLE_LIMIT = 256
 """Discord's limit for an embed title."""
+CATEGORY_LIMIT = 100
+"""A category is a short heading members browse answers under."""
+SEE_ALSO_LIMIT = 5
+"""Related answers offered under an answer: past five, nobody reads them."""
+CHECK_SERVERS = ("Le serveur des CM", "")
+"""``check`` renders every answer on a server and in a DM or the console (empty name)."""
 PARAGRAPH_LIMIT = 4096
 """A paragraph is never split, so it must fit in one embed description."""
 ANSWER_LIMIT = 24_000
@@ -86,13 +93,21 @@ class Renderer:
         self._compiled: dict[tuple[Path, int, str], jinja2.Template] = {}
 
     def render(self, answer: Answer, *, asker: str, server: str | None, today: dt.date | None = None) -> RenderedAnswer:
-        """Render one answer; ``asker`` is escaped here, so callers pass the raw name."""
+        """Render one answer; ``asker`` is escaped here, so callers pass the raw name.
+
+        ``server`` is the server's name, or empty (``None`` or ``""``) in a DM or the console:
+        templates always see a string, as the format contract promises. A French answer
+        gets French typography here (``bot.core.typography``), so files stay as written;
+        the member's and the server's names are left exactly as they are.
+        """
         template = self.template(answer)
-        body = template.render(asker=escape_markdown(asker), server=server, today=today or dt.date.today())
+        names = (escape_markdown(asker), server or "")
+        body = tidy(template.render(asker=names[0], server=names[1], today=today or dt.date.today()))
+        french = answer.lang == "fr"
         return RenderedAnswer(
             slug=answer.slug,
-            title=answer.title,
-            body=tidy(body),
+            title=typeset(answer.title) if french else answer.title,
+            body=typeset(body, keep=names) if french else body,
             source=answer.source,
             author=answer.author,
             updated=answer.updated,
@@ -163,6 +178,7 @@ def load_library(directory: Path, *, today: dt.date | None = None) -> Library:
         if answer is not None and not problems:
             library.answers[answer.slug] = answer
     library.problems.extend(_duplicate_questions(library.answers.values()))
+    library.problems.extend(_missing_see_also(library.answers.values(), {p.name[: -len(SUFFIX)] for p in paths}))
     library.problems.sort(key=lambda p: (str(p.path), p.line))
     return library
 
@@ -269,6 +285,22 @@ def _validate_fields(path: Path, front: str, meta: dict[Any, Any]) -> tuple[dict
     source = fields.get("source")
     if source and not re.match(r"^https?://\S+$", source):
         problem("source", "« source » doit être un lien http(s)://…")
+    category = meta.get("category")
+    if category is not None:
+        if not isinstance(category, str) or not category.strip():
+            problem("category", "« category » doit être un texte (le titre de rubrique de la réponse)")
+        elif len(category.strip()) > CATEGORY_LIMIT:
+            problem("category", f"« category » dépasse {CATEGORY_LIMIT} caractères")
+        else:
+            fields["category"] = category.strip()
+    see_also = meta.get("see_also")
+    if see_also is not None:
+        if not isinstance(see_also, list) or not all(isinstance(s, str) and SLUG_RE.match(s.strip()) for s in see_also):
+            problem("see_also", "« see_also » doit être une liste d'identifiants de réponses (ex. [salaire, outils])")
+        elif len(see_also) > SEE_ALSO_LIMIT:
+            problem("see_also", f"« see_also » compte {len(see_also)} réponses (max {SEE_ALSO_LIMIT})")
+        else:
+            fields["see_also"] = tuple(dict.fromkeys(s.strip() for s in see_also))
     updated = meta.get("updated")
     if updated is not None:
         if isinstance(updated, dt.datetime):
@@ -299,7 +331,7 @@ def _check_render(answer: Answer, renderer: Renderer, today: dt.date | None) -> 
     except jinja2.TemplateSyntaxError as exc:
         return [Problem(answer.path, exc.lineno or answer.body_line, f"erreur de syntaxe Jinja : {exc.message}")]
     problems: list[Problem] = []
-    for server in ("Le serveur des CM", None):
+    for server in CHECK_SERVERS:
         try:
             rendered = renderer.render(answer, asker="Max", server=server, today=today)
         except jinja2.TemplateError as exc:
@@ -384,6 +416,41 @@ def _duplicate_questions(answers: Iterable[Answer]) -> list[Problem]:
                 )
             seen.setdefault(key, answer)
     return problems
+
+
+def _missing_see_also(answers: Iterable[Answer], slugs: set[str]) -> list[Problem]:
+    """Each ``see_also`` slug must name another answer file of the library.
+
+    ``slugs`` are all the answer files, broken ones included: a related answer that does not
+    load has its own problem, reported on its own file.
+    """
+    problems = []
+    for answer in sorted(answers, key=lambda a: a.slug):
+        wrong = [slug for slug in answer.see_also if slug not in slugs or slug == answer.slug]
+        if not wrong:
+            continue
+        front, _, _ = split_front_matter(answer.path.read_text(encoding=ENCODING))
+        for slug in wrong:
+            if slug == answer.slug:
+                message = f"« see_also » : « {slug} » est cette réponse elle-même"
+            else:
+                message = f"« see_also » : aucune réponse ne porte l'identifiant « {slug} »"
+            problems.append(Problem(answer.path, _see_also_line(front or "", slug), message))
+    return problems
+
+
+def _see_also_line(front: str, slug: str) -> int:
+    """The line of a slug in ``see_also``, written inline (``[a, b]``) or as a list."""
+    lines = front.splitlines()
+    start = _key_line(front, "see_also")
+    word = re.compile(rf"(?<![a-z0-9-]){re.escape(slug)}(?![a-z0-9-])")
+    for number in range(start, len(lines) + 2):
+        line = lines[number - 2]
+        if number > start and re.match(r"^\S", line):
+            break  # the next top-level key
+        if word.search(line):
+            return number
+    return start
 
 
 def _question_line(front: str, question: str) -> int:

@@ -27,6 +27,10 @@ class Answer:
     source: str | None = None
     author: str | None = None
     updated: dt.date | None = None
+    category: str | None = None
+    """The heading members browse this answer under; ``None`` for the default heading."""
+    see_also: tuple[str, ...] = ()
+    """Slugs of related answers, offered under this one (each checked to exist)."""
 
 
 @dataclass(frozen=True)

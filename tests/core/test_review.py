@@ -18,9 +18,9 @@ from bot.core.models import Asker, ForgetResult, ReviewStatus
 from bot.core.review import NoMatcher, ReviewDesk
 from bot.storage.database import open_database
 from bot.storage.repository import Repository
-from tests.conftest import ANSWERS
+from tests.conftest import FROZEN_LIBRARY
 
-LIBRARY = load_library(ANSWERS)
+LIBRARY = load_library(FROZEN_LIBRARY)
 ALICE = Asker(display_name="Alice", user_id=111, guild_id=1, channel_id=10)
 BOB = Asker(display_name="Bob", user_id=222, guild_id=1, channel_id=11)
 CAROL = Asker(display_name="Carol", user_id=333)

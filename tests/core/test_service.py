@@ -32,7 +32,7 @@ async def test_an_answer_for_another_member_greets_them_but_records_the_asker(se
     asker = Asker(display_name="Alice", user_id=111, guild_id=1, channel_id=2, addressee="Bob")
     reply = await service.ask(GREETED, asker)
     assert reply.kind is ReplyKind.ANSWER and reply.answer is not None
-    assert reply.answer.body == "Bonjour Bob !"
+    assert reply.answer.body == "Bonjour Bob\u202f!"
     assert reply.question_id is not None
     stored = await service.desk.repository.question(reply.question_id)
     assert stored is not None

@@ -51,7 +51,7 @@ async def test_for_member_addresses_them_but_records_and_forgets_the_asker(
     target = world.new_member("Cible")
     injected = await fake.slash("ask", {"question": GREETED_QUESTION, "for": target}, user=member)
     reply = await injected.reply()
-    assert reply.embeds[0]["description"] == f"Bonjour {target.global_name} !"
+    assert reply.embeds[0]["description"] == f"Bonjour {target.global_name}\u202f!"
     question_id = int(reply.button("Utile")["custom_id"].split(":")[2])
     repository = world.bot.service.desk.repository
     stored = await repository.question(question_id)
