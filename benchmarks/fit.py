@@ -6,8 +6,9 @@ Two fits, printed to paste into ``bot/core/matching/tuning.py``:
   ``LexicalIndex.features`` returns for the best candidate of each question.
 * the default, the combined confidence: a logistic regression over
   ``scoring.combined_features`` for every candidate of each question, fitted on the
-  tune half against the frozen library *and* against two thinned copies of it (3 and
-  5 alternate questions per answer), so that the confidence holds on a thin library.
+  tune half against the frozen library *and* against four thinner copies of it (3 or
+  5 alternate questions per answer; and "busy editor" copies with 3-4 questions, few
+  or no keywords and a short body), so that the confidence holds on a thin library.
   It then prints accuracy, ``wrong`` and ``helpful`` on the tune half for a grid of
   answer/suggest thresholds and tie margins.
 
@@ -38,13 +39,37 @@ ROOT = Path(__file__).resolve().parents[1]
 TUNE = ROOT / "tests" / "fixtures" / "library_eval" / "dev_tune.jsonl"
 LIBRARY = ROOT / "tests" / "fixtures" / "library"
 CACHE = ROOT / "data" / "benchmark-vectors.sqlite3"
-THINNED = (3, 5)
 
 
-def thinned(answers: Sequence[Answer], per_answer: int, seed: int) -> list[Answer]:
-    """The library with ``per_answer`` alternate questions drawn at random per answer."""
+def thinned(
+    answers: Sequence[Answer], per_answer: int, seed: int, keywords: int | None = None, body: int | None = None
+) -> list[Answer]:
+    """The library as a busy editor would have written it: ``per_answer`` alternate
+    questions drawn at random, and optionally fewer keywords and a shorter body."""
     rng = random.Random(seed)
-    return [replace(a, questions=tuple(rng.sample(a.questions, min(per_answer, len(a.questions))))) for a in answers]
+    out = []
+    for a in answers:
+        text = a.body if body is None or len(a.body) <= body else a.body[:body].rsplit(" ", 1)[0]
+        out.append(
+            replace(
+                a,
+                questions=tuple(rng.sample(a.questions, min(per_answer, len(a.questions)))),
+                keywords=a.keywords if keywords is None else a.keywords[:keywords],
+                body=text,
+            )
+        )
+    return out
+
+
+def training_libraries(answers: Sequence[Answer]) -> dict[str, list[Answer]]:
+    """The frozen library and four thinner versions of it, all fitted on together."""
+    return {
+        "full": list(answers),
+        "3 questions": thinned(answers, 3, seed=3),
+        "5 questions": thinned(answers, 5, seed=5),
+        "busy (3 q, 2 kw, 900 ch)": thinned(answers, 3, seed=13, keywords=2, body=900),
+        "busy (4 q, 0 kw, 700 ch)": thinned(answers, 4, seed=14, keywords=0, body=700),
+    }
 
 
 @dataclass
@@ -56,11 +81,12 @@ class Case:
     lexical: list[tuple[str, tuple[float, ...]]]
     semantic: SemanticScores | None
     floor: float
+    body_floor: float
 
     def candidates(self, coefficients: Sequence[float]) -> list[tuple[str, float]]:
         if self.semantic is None:
             return []
-        rows = combined_features(self.lexical, self.semantic, self.floor)
+        rows = combined_features(self.lexical, self.semantic, self.floor, self.body_floor)
         return sorted(((s, combined_confidence(f, coefficients)) for s, f in rows), key=lambda x: -x[1])
 
 
@@ -76,7 +102,8 @@ def collect(
     out = []
     for i, (question, expected) in enumerate(cases):
         scores = index.scores(vectors[i]) if index is not None and vectors is not None else None
-        out.append(Case(question, expected, lexical.features(question), scores, index.floor if index else 0.0))
+        floors = (index.floor, index.body_floor) if index else (0.0, 0.0)
+        out.append(Case(question, expected, lexical.features(question), scores, *floors))
     return out
 
 
@@ -160,7 +187,7 @@ def fit_combined(sets: dict[str, list[Case]]) -> list[float]:
         for cases in sets.values()
         for case in cases
         if case.semantic is not None
-        for slug, features in combined_features(case.lexical, case.semantic, case.floor)
+        for slug, features in combined_features(case.lexical, case.semantic, case.floor, case.body_floor)
     ]
     return fit(rows)
 
@@ -176,20 +203,19 @@ def main() -> None:
         return
     choice = load_encoder("on")
     store = VectorCache(CACHE)
-    libraries = {"full": answers, **{f"{n} questions": thinned(answers, n, seed=n) for n in THINNED}}
-    sets = {name: collect(lib, cases, choice.encoder, store) for name, lib in libraries.items()}
+    sets = {name: collect(lib, cases, choice.encoder, store) for name, lib in training_libraries(answers).items()}
     coefficients = [round(c, 2) for c in fit_combined(sets)]
     print("COMBINED_COEFFICIENTS =", tuple(coefficients))
     print(
         "| answer at | suggest at | tie | " + " | ".join(f"{n}: acc / wrong / helpful / suggested" for n in sets) + " |"
     )
-    grid = [(a / 100, s / 100, t / 100) for a in range(25, 75, 5) for s in (8, 12, 16, 20) for t in (0, 6, 12)]
+    grid = [(a / 100, s / 100, t / 100) for a in range(25, 65, 5) for s in (10, 15) for t in (0, 10)]
     scored = []
     for answer_at, suggest_at, tie in grid:
         results = {n: measure(c, coefficients, answer_at, suggest_at, tie) for n, c in sets.items()}
         mean_accuracy = sum(r["accuracy"] for r in results.values()) / len(results)
         scored.append((mean_accuracy, answer_at, suggest_at, tie, results))
-    for mean_accuracy, answer_at, suggest_at, tie, results in sorted(scored, key=lambda x: -x[0])[:15]:
+    for mean_accuracy, answer_at, suggest_at, tie, results in scored:
         cells = " | ".join(
             f"{r['accuracy']:.3f} / {r['wrong']:.3f} / {r['helpful']:.3f} / {r['suggested']:.3f}"
             for r in results.values()

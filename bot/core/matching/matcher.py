@@ -133,7 +133,7 @@ class Matcher:
                 if vector is not None and self._semantic is not None:
                     self._sync_semantic_learned()
                     scores = self._semantic.scores(vector)
-                    candidates = combined_candidates(lexical, scores, self._semantic.floor)
+                    candidates = combined_candidates(lexical, scores, self._semantic.floor, self._semantic.body_floor)
                     semantic = True
                 else:
                     candidates = lexical_candidates(lexical)

@@ -45,7 +45,7 @@ def lexical_candidates(lexical: Sequence[tuple[str, Features]]) -> list[Candidat
 
 
 def combined_features(
-    lexical: Sequence[tuple[str, Features]], semantic: SemanticScores, floor: float
+    lexical: Sequence[tuple[str, Features]], semantic: SemanticScores, floor: float, body_floor: float
 ) -> list[tuple[str, Features]]:
     """The six features of each candidate from either side, lexical top first."""
     confidence = {slug: lexical_confidence(f) for slug, f in lexical}
@@ -58,8 +58,8 @@ def combined_features(
         lex_other = max((v for s, v in confidence.items() if s != slug), default=0.0)
         phr = phrasing[slug]
         phr_other = max((v for s, v in phrasing.items() if s != slug), default=floor)
-        bod = body.get(slug, floor)
-        bod_other = max((v for s, v in body.items() if s != slug), default=floor)
+        bod = body.get(slug, body_floor)
+        bod_other = max((v for s, v in body.items() if s != slug), default=body_floor)
         out.append(
             (
                 slug,
@@ -68,7 +68,7 @@ def combined_features(
                     lex - lex_other,
                     (phr - floor) * SEMANTIC_SCALE,
                     (phr - phr_other) * SEMANTIC_SCALE,
-                    (bod - floor) * SEMANTIC_SCALE,
+                    (bod - body_floor) * SEMANTIC_SCALE,
                     (bod - bod_other) * SEMANTIC_SCALE,
                 ),
             )
@@ -82,9 +82,11 @@ def combined_confidence(features: Features, coefficients: Sequence[float] = COMB
 
 
 def combined_candidates(
-    lexical: Sequence[tuple[str, Features]], semantic: SemanticScores, floor: float
+    lexical: Sequence[tuple[str, Features]], semantic: SemanticScores, floor: float, body_floor: float
 ) -> list[Candidate]:
-    scored = [Candidate(s, combined_confidence(f)) for s, f in combined_features(lexical, semantic, floor)]
+    scored = [
+        Candidate(s, combined_confidence(f)) for s, f in combined_features(lexical, semantic, floor, body_floor)
+    ]
     return sorted(scored, key=lambda c: (-c.score, c.slug))
 
 

@@ -96,7 +96,8 @@ class SemanticIndex:
         self._phrasings = self._block(phrasing, vectors, dim)
         self._body = self._block(body, vectors, dim)
         self._learned = _Block([], np.zeros((0, dim), np.float32), len(self.slugs))
-        self.floor = measure_floor(self._phrasings) if floor is None else floor
+        self.floor = measure_floor(self._phrasings, self._phrasings) if floor is None else floor
+        self.body_floor = measure_floor(self._phrasings, self._body) if floor is None else floor
 
     def _block(self, rows: list[tuple[int, Piece]], vectors: np.ndarray, dim: int) -> _Block:
         owners = [self._position[p.slug] for _, p in rows]
@@ -123,22 +124,25 @@ class SemanticIndex:
         )
 
 
-def measure_floor(phrasings: _Block) -> float:
-    """Mean, over phrasings, of the best cosine to a phrasing of *another* answer.
+def measure_floor(phrasings: _Block, targets: _Block) -> float:
+    """Mean, over phrasings, of the best cosine to a row of ``targets`` of *another* answer.
 
-    A big library is measured on an evenly spaced sample of its phrasings (the mean
-    of a thousand is stable to the third decimal), so that building stays linear.
+    Against the phrasings, it is how alike two questions of two different answers of
+    this library are; against the body pieces, how well a question of one answer fits
+    the text of another (queries and passages live on different cosine scales, so each
+    side has its own floor). A big library is measured on an evenly spaced sample of
+    its phrasings (the mean of a thousand is stable to the third decimal).
     """
     owners, vectors = phrasings.owners, phrasings.vectors
-    if len(np.unique(owners)) < 2:
+    if len(np.unique(owners)) < 2 or len(np.unique(targets.owners)) < 2:
         return DEFAULT_FLOOR
     step = max(1, len(owners) // FLOOR_SAMPLE)
     picks = np.arange(0, len(owners), step)
     best = []
     for start in range(0, len(picks), 256):
         chunk = picks[start : start + 256]
-        sims = vectors[chunk] @ vectors.T
-        sims[owners[chunk][:, None] == owners[None, :]] = -1.0
+        sims = vectors[chunk] @ targets.vectors.T
+        sims[owners[chunk][:, None] == targets.owners[None, :]] = -1.0
         best.append(sims.max(axis=1))
     return float(np.concatenate(best).mean())
 

@@ -16,11 +16,12 @@ DEFAULT_MATCH_THRESHOLD = 0.5
 """Answer when the best combined confidence reaches this (and leads by ``TIE_MARGIN``).
 
 Chosen on the tune half for the trade-off between answering right and answering wrong
-(``python -m benchmarks.fit`` prints the grid; full library / thinned to 3 questions):
-at 0.35, accuracy 0.887 / 0.860 with 6.0 % / 5.3 % of all questions answered wrong;
-at 0.50, accuracy 0.887 / 0.827 with 4.0 % / 2.7 % wrong, and the right answer given or
-offered for 97.1 % / 93.3 % of in-scope questions. A wrong answer costs a member more
-than a "did you mean…", so 0.50."""
+(``python -m benchmarks.fit`` prints the grid; full library / a "busy editor" copy
+with 3 questions, 2 keywords and a 900-character body): at 0.30, accuracy 0.880 /
+0.707 with 8.7 % / 12.7 % of all questions answered wrong; at 0.50, accuracy 0.887 /
+0.620 with 4.0 % / 5.3 % wrong, and the right answer given or offered for 98.1 % /
+85.7 % of in-scope questions. A wrong answer costs a member more than a "did you
+mean…", so 0.50."""
 DEFAULT_SUGGEST_THRESHOLD = 0.1
 """Offer "did you mean…" from this confidence up to ``DEFAULT_MATCH_THRESHOLD``."""
 LEXICAL_MATCH_THRESHOLD = 0.47
@@ -80,8 +81,8 @@ DEFAULT_FLOOR = 0.85
 FLOOR_SAMPLE = 1000
 """Phrasings sampled to measure the floor of a big library: enough for a stable mean."""
 
-COMBINED_COEFFICIENTS = (-0.71, 2.08, 2.34, 1.37, 1.04, 1.4, 1.63)
+COMBINED_COEFFICIENTS = (-1.18, 1.78, 2.16, 1.23, 0.9, 1.54, 2.11)
 """Logistic combined confidence: intercept and weights of (lexical confidence, its
-margin over the next answer, best phrasing cosine above the library floor, its margin,
-best body cosine above the floor, its margin). Fitted on the tune half against the
-full and the thinned libraries."""
+margin over the next answer, best phrasing cosine above the library's phrasing floor,
+its margin, best body cosine above the library's body floor, its margin). Fitted on
+the tune half against the full library and four thinner copies of it."""
