@@ -151,6 +151,8 @@ async def _console(settings: Settings) -> int:
 
 
 def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
+    """Embed every piece of the answers into the vector cache now, so that the bot's next
+    start is warm (otherwise it embeds in the background at its first start)."""
     from bot.core.answers import load_library
     from bot.core.matching.semantic import build_index
     from bot.storage.vector_cache import VectorCache
@@ -163,10 +165,15 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
         print(f"attention : {problem}", file=sys.stderr)
     cache = VectorCache(settings.vector_cache_path)
     bar = ProgressBar("Encodage")
-    index = build_index(encoders[1], list(library.answers.values()), store=cache, progress=bar.update)
-    bar.close()
-    print(f"Index prêt : {index.size} morceaux de {len(library.answers)} réponses dans {settings.vector_cache_path}")
-    cache.close()
+    try:
+        index = build_index(encoders[1], list(library.answers.values()), store=cache, progress=bar.update)
+    finally:
+        bar.close()
+        cache.close()
+    print(
+        f"Index prêt : {index.size} morceaux de {len(library.answers)} réponses, "
+        f"dont {bar.total} encodés maintenant (le reste était en cache, {settings.vector_cache_path})"
+    )
     return 0
 
 

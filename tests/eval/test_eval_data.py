@@ -16,6 +16,7 @@ SETS = {
     "dev_tune.jsonl": ROOT / "answers",
     "dev_report.jsonl": ROOT / "answers",
     "other_library.jsonl": ROOT / "tests" / "fixtures" / "other_library",
+    "thin_library.jsonl": ROOT / "tests" / "fixtures" / "thin_library",
 }
 
 
@@ -27,7 +28,7 @@ def test_eval_lines_are_valid_and_never_copy_a_front_matter_question(name: str) 
     rows = [json.loads(line) for line in (EVAL / name).read_text(encoding="utf-8").splitlines() if line.strip()]
     assert rows
     for row in rows:
-        assert set(row) == {"question", "expected"}
+        assert set(row) <= {"question", "expected", "kind"} and {"question", "expected"} <= set(row)
         assert row["expected"] is None or row["expected"] in library.answers, row
         assert normalise(row["question"]) not in phrasings, row["question"]
 

@@ -84,9 +84,7 @@ def combined_confidence(features: Features, coefficients: Sequence[float] = COMB
 def combined_candidates(
     lexical: Sequence[tuple[str, Features]], semantic: SemanticScores, floor: float, body_floor: float
 ) -> list[Candidate]:
-    scored = [
-        Candidate(s, combined_confidence(f)) for s, f in combined_features(lexical, semantic, floor, body_floor)
-    ]
+    scored = [Candidate(s, combined_confidence(f)) for s, f in combined_features(lexical, semantic, floor, body_floor)]
     return sorted(scored, key=lambda c: (-c.score, c.slug))
 
 
