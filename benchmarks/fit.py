@@ -26,12 +26,12 @@ from pathlib import Path
 
 from bot.core.answers import load_library
 from bot.core.evaluation import read_cases
-from bot.core.matching import tuning
+from bot.core.matching import choices, decide
 from bot.core.matching.encoders import Encoder, load_encoder
 from bot.core.matching.lexical import LexicalIndex
-from bot.core.matching.scoring import combined_confidence, combined_features
+from bot.core.matching.scoring import acceptance_features, combined_candidates, combined_confidence, combined_features
 from bot.core.matching.semantic import SemanticScores, VectorStore, build_index
-from bot.core.models import Answer
+from bot.core.models import Answer, MatchResult, ReplyKind
 from bot.core.smalltalk import classify
 from bot.storage.vector_cache import VectorCache
 
@@ -83,11 +83,17 @@ class Case:
     floor: float
     body_floor: float
 
-    def candidates(self, coefficients: Sequence[float]) -> list[tuple[str, float]]:
+    def result(self, ranking: Sequence[float], acceptance: Sequence[float]) -> MatchResult:
+        """What ``Matcher.match`` returns for this question, with these coefficients."""
         if self.semantic is None:
-            return []
+            return MatchResult()
+        found, sure = combined_candidates(self.lexical, self.semantic, self.floor, self.body_floor, ranking, acceptance)
+        return MatchResult(tuple(found[:3]), classify(self.question), semantic=True, confidence=sure)
+
+    def ranked(self, ranking: Sequence[float]) -> list[tuple[str, float, tuple[float, ...]]]:
+        assert self.semantic is not None
         rows = combined_features(self.lexical, self.semantic, self.floor, self.body_floor)
-        return sorted(((s, combined_confidence(f, coefficients)) for s, f in rows), key=lambda x: -x[1])
+        return sorted(((s, combined_confidence(f, ranking), f) for s, f in rows), key=lambda r: (-r[1], r[0]))
 
 
 def collect(
@@ -147,27 +153,17 @@ def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
     return [a[i][n] / a[i][i] if abs(a[i][i]) > 1e-12 else 0.0 for i in range(n)]
 
 
-def outcome(
-    ranked: list[tuple[str, float]], question: str, answer_at: float, suggest_at: float, tie: float
-) -> tuple[str | None, tuple[str, ...]]:
-    """(slug answered, slugs suggested), as ``scoring.decide`` and ``choices`` do."""
-    if classify(question) is not None or not ranked or ranked[0][1] < suggest_at:
-        return None, ()
-    best = ranked[0][1]
-    second = ranked[1][1] if len(ranked) > 1 else 0.0
-    if best >= answer_at and best - second >= tie:
-        return ranked[0][0], ()
-    offered = tuple(
-        s for i, (s, v) in enumerate(ranked[: tuning.MAX_SUGGESTIONS]) if i == 0 or v >= tuning.SUGGEST_RELATIVE * best
-    )
-    return None, offered
-
-
-def measure(cases: Sequence[Case], coefficients, answer_at: float, suggest_at: float, tie: float) -> dict[str, float]:
+def measure(
+    cases: Sequence[Case], ranking, acceptance, answer_at: float, suggest_at: float, tie: float
+) -> dict[str, float]:
+    """accuracy, wrong, helpful and suggested, with the service's own ``decide``."""
     right = wrong = helpful = suggested = 0
     in_scope = sum(c.expected is not None for c in cases)
     for case in cases:
-        answered, offered = outcome(case.candidates(coefficients), case.question, answer_at, suggest_at, tie)
+        result = case.result(ranking, acceptance)
+        kind = decide(result, answer_at, suggest_at, tie)
+        answered = result.best.slug if kind is ReplyKind.ANSWER and result.best else None
+        offered = [c.slug for c in choices(result, answer_at, suggest_at, tie)]
         right += answered == case.expected
         wrong += answered is not None and answered != case.expected
         helpful += case.expected is not None and (answered == case.expected or case.expected in offered)
@@ -182,6 +178,7 @@ def measure(cases: Sequence[Case], coefficients, answer_at: float, suggest_at: f
 
 
 def fit_combined(sets: dict[str, list[Case]]) -> list[float]:
+    """The ranking model: every candidate of every question (is this the answer?)."""
     rows = [
         (features, int(slug == case.expected))
         for cases in sets.values()
@@ -189,6 +186,19 @@ def fit_combined(sets: dict[str, list[Case]]) -> list[float]:
         if case.semantic is not None
         for slug, features in combined_features(case.lexical, case.semantic, case.floor, case.body_floor)
     ]
+    return fit(rows)
+
+
+def fit_acceptance(sets: dict[str, list[Case]], ranking: Sequence[float]) -> list[float]:
+    """The acceptance model: the best candidate of each question (is the best one right?)."""
+    rows = []
+    for cases in sets.values():
+        for case in cases:
+            if case.semantic is None:
+                continue
+            ranked = case.ranked(ranking)
+            if ranked:
+                rows.append((acceptance_features(ranked), int(ranked[0][0] == case.expected)))
     return fit(rows)
 
 
@@ -204,15 +214,17 @@ def main() -> None:
     choice = load_encoder("on")
     store = VectorCache(CACHE)
     sets = {name: collect(lib, cases, choice.encoder, store) for name, lib in training_libraries(answers).items()}
-    coefficients = [round(c, 2) for c in fit_combined(sets)]
-    print("COMBINED_COEFFICIENTS =", tuple(coefficients))
+    ranking = [round(c, 2) for c in fit_combined(sets)]
+    acceptance = [round(c, 2) for c in fit_acceptance(sets, ranking)]
+    print("COMBINED_COEFFICIENTS =", tuple(ranking))
+    print("ACCEPTANCE_COEFFICIENTS =", tuple(acceptance))
     print(
         "| answer at | suggest at | tie | " + " | ".join(f"{n}: acc / wrong / helpful / suggested" for n in sets) + " |"
     )
-    grid = [(a / 100, s / 100, t / 100) for a in range(25, 65, 5) for s in (10, 15) for t in (0, 10)]
+    grid = [(a / 100, s / 100, t / 100) for a in range(30, 75, 5) for s in (10, 20) for t in (0, 10)]
     scored = []
     for answer_at, suggest_at, tie in grid:
-        results = {n: measure(c, coefficients, answer_at, suggest_at, tie) for n, c in sets.items()}
+        results = {n: measure(c, ranking, acceptance, answer_at, suggest_at, tie) for n, c in sets.items()}
         mean_accuracy = sum(r["accuracy"] for r in results.values()) / len(results)
         scored.append((mean_accuracy, answer_at, suggest_at, tie, results))
     for mean_accuracy, answer_at, suggest_at, tie, results in scored:

@@ -80,6 +80,9 @@ class MatchResult:
     smalltalk: SmallTalk | None = None
     semantic: bool = False
     """Scored by the combined (lexical + encoder) confidence; lexical only when False."""
+    confidence: float | None = None
+    """How sure the matcher is that the best candidate is right, when that is a model of
+    its own (the encoder's acceptance model); otherwise the best candidate's score."""
 
     @property
     def best(self) -> Candidate | None:
@@ -87,6 +90,8 @@ class MatchResult:
 
     @property
     def score(self) -> float:
+        if self.confidence is not None and self.candidates:
+            return self.confidence
         return self.candidates[0].score if self.candidates else 0.0
 
 

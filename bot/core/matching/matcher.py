@@ -133,13 +133,15 @@ class Matcher:
                 if vector is not None and self._semantic is not None:
                     self._sync_semantic_learned()
                     scores = self._semantic.scores(vector)
-                    candidates = combined_candidates(lexical, scores, self._semantic.floor, self._semantic.body_floor)
-                    semantic = True
+                    floors = (self._semantic.floor, self._semantic.body_floor)
+                    candidates, sure = combined_candidates(lexical, scores, *floors)
+                    confidence: float | None = round(sure, 4)
                 else:
-                    candidates = lexical_candidates(lexical)
-                    semantic = False
+                    candidates, confidence = lexical_candidates(lexical), None
             top = tuple(Candidate(c.slug, round(c.score, 4)) for c in candidates[: max(0, limit)])
-            return MatchResult(candidates=top, smalltalk=smalltalk, semantic=semantic)
+            return MatchResult(
+                candidates=top, smalltalk=smalltalk, semantic=confidence is not None, confidence=confidence
+            )
         except Exception:  # a member's message must never crash the bot
             log.exception("le matching a échoué pour %r", question[:200] if isinstance(question, str) else question)
             return MatchResult()

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from bot.core.matching.lexical import lexical_confidence
 from bot.core.matching.semantic import SemanticScores
 from bot.core.matching.tuning import (
+    ACCEPTANCE_COEFFICIENTS,
     COMBINED_COEFFICIENTS,
     DEFAULT_MATCH_THRESHOLD,
     DEFAULT_SUGGEST_THRESHOLD,
@@ -81,45 +82,73 @@ def combined_confidence(features: Features, coefficients: Sequence[float] = COMB
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
+def acceptance_features(ranked: Sequence[tuple[str, float, Features]]) -> Features:
+    """What the acceptance model reads of the best candidate: its six features, its lead
+    over the runner-up, and its ranking confidence as log-odds."""
+    _, best, features = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    clipped = min(max(best, 1e-6), 1.0 - 1e-6)
+    return (*features, best - second, math.log(clipped / (1.0 - clipped)))
+
+
 def combined_candidates(
-    lexical: Sequence[tuple[str, Features]], semantic: SemanticScores, floor: float, body_floor: float
-) -> list[Candidate]:
-    scored = [Candidate(s, combined_confidence(f)) for s, f in combined_features(lexical, semantic, floor, body_floor)]
-    return sorted(scored, key=lambda c: (-c.score, c.slug))
+    lexical: Sequence[tuple[str, Features]],
+    semantic: SemanticScores,
+    floor: float,
+    body_floor: float,
+    ranking: Sequence[float] = COMBINED_COEFFICIENTS,
+    acceptance: Sequence[float] = ACCEPTANCE_COEFFICIENTS,
+) -> tuple[list[Candidate], float]:
+    """(candidates ranked by the ranking confidence, confidence that the best is right).
+
+    Two models, because they answer two questions: the ranking one is fitted on every
+    candidate (which answer is this about?), the acceptance one only on the best of each
+    question (is the best one right?), which is the decision a member sees; fitting the
+    decision on its own lifted tune-half accuracy on thin libraries by 2 to 12 points."""
+    rows = combined_features(lexical, semantic, floor, body_floor)
+    ranked = sorted(((s, combined_confidence(f, ranking), f) for s, f in rows), key=lambda r: (-r[1], r[0]))
+    if not ranked:
+        return [], 0.0
+    confidence = combined_confidence(acceptance_features(ranked), acceptance)
+    return [Candidate(s, c) for s, c, _ in ranked], confidence
 
 
 def thresholds(
-    result: MatchResult, match: float | None = None, suggest: float | None = None
+    result: MatchResult, match: float | None = None, suggest: float | None = None, tie: float | None = None
 ) -> tuple[float, float, float]:
     """(answer, suggest, tie margin) for this result: the operator's thresholds, or the
     defaults of the side that scored it (lexical and combined confidences are different
     scales; the lexical side keeps the behaviour it had before the encoder)."""
     if result.semantic:
-        answer, offer, tie = DEFAULT_MATCH_THRESHOLD, DEFAULT_SUGGEST_THRESHOLD, TIE_MARGIN
+        answer, offer, margin = DEFAULT_MATCH_THRESHOLD, DEFAULT_SUGGEST_THRESHOLD, TIE_MARGIN
     else:
-        answer, offer, tie = LEXICAL_MATCH_THRESHOLD, LEXICAL_SUGGEST_THRESHOLD, LEXICAL_TIE_MARGIN
+        answer, offer, margin = LEXICAL_MATCH_THRESHOLD, LEXICAL_SUGGEST_THRESHOLD, LEXICAL_TIE_MARGIN
     answer = answer if match is None else match
     offer = offer if suggest is None else suggest
-    return answer, min(offer, answer), tie
+    return answer, min(offer, answer), margin if tie is None else tie
 
 
-def decide(result: MatchResult, match: float | None = None, suggest: float | None = None) -> ReplyKind:
+def decide(
+    result: MatchResult, match: float | None = None, suggest: float | None = None, tie: float | None = None
+) -> ReplyKind:
     """What the bot does with a match: answer, suggest, leave unanswered, or small talk."""
     if result.smalltalk is not None:
         return ReplyKind.SMALLTALK
     best = result.best
-    answer_at, suggest_at, tie = thresholds(result, match, suggest)
-    if best is None or best.score < suggest_at:
+    answer_at, suggest_at, tie = thresholds(result, match, suggest, tie)
+    if best is None or result.score < suggest_at:
         return ReplyKind.UNANSWERED
     second = result.candidates[1].score if len(result.candidates) > 1 else 0.0
-    if best.score >= answer_at and best.score - second >= tie:
+    if result.score >= answer_at and best.score - second >= tie:
         return ReplyKind.ANSWER
     return ReplyKind.SUGGESTIONS
 
 
-def choices(result: MatchResult, match: float | None = None, suggest: float | None = None) -> tuple[Candidate, ...]:
+def choices(
+    result: MatchResult, match: float | None = None, suggest: float | None = None, tie: float | None = None
+) -> tuple[Candidate, ...]:
     """The answers offered by "did you mean…": the best, and those close enough to it."""
-    if decide(result, match, suggest) is not ReplyKind.SUGGESTIONS or result.best is None:
+    if decide(result, match, suggest, tie) is not ReplyKind.SUGGESTIONS or result.best is None:
         return ()
     floor = SUGGEST_RELATIVE * result.best.score
     return tuple(c for c in result.candidates[:MAX_SUGGESTIONS] if c is result.best or c.score >= floor)

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 # --- Decision ------------------------------------------------------------------------
 
-DEFAULT_MATCH_THRESHOLD = 0.5
-"""Answer when the best combined confidence reaches this (and leads by ``TIE_MARGIN``).
+DEFAULT_MATCH_THRESHOLD = 0.6
+"""Answer when the acceptance confidence of the best answer reaches this (and it leads
+the runner-up's ranking confidence by ``TIE_MARGIN``).
 
 Chosen on the tune half for the trade-off between answering right and answering wrong
 (``python -m benchmarks.fit`` prints the grid; full library / a "busy editor" copy
-with 3 questions, 2 keywords and a 900-character body): at 0.30, accuracy 0.880 /
-0.707 with 8.7 % / 12.7 % of all questions answered wrong; at 0.50, accuracy 0.887 /
-0.620 with 4.0 % / 5.3 % wrong, and the right answer given or offered for 98.1 % /
-85.7 % of in-scope questions. A wrong answer costs a member more than a "did you
-mean…", so 0.50."""
+with 3 questions, 2 keywords and a 900-character body): at 0.35, accuracy 0.880 /
+0.747 with 8.0 % / 11.3 % of all questions answered wrong; at 0.60, accuracy 0.913 /
+0.747 with 4.7 % / 5.3 % wrong, and the right answer given or offered for 96.2 % /
+84.8 % of in-scope questions. A wrong answer costs a member more than a "did you
+mean…", so 0.60."""
 DEFAULT_SUGGEST_THRESHOLD = 0.1
 """Offer "did you mean…" from this confidence up to ``DEFAULT_MATCH_THRESHOLD``."""
 LEXICAL_MATCH_THRESHOLD = 0.47
@@ -80,6 +81,12 @@ DEFAULT_FLOOR = 0.85
 """The library's similarity floor when it is too small to measure one (one answer)."""
 FLOOR_SAMPLE = 1000
 """Phrasings sampled to measure the floor of a big library: enough for a stable mean."""
+
+ACCEPTANCE_COEFFICIENTS = (1.26, 0.57, -1.37, 1.31, -1.55, 0.81, 0.73, 0.54, 1.06)
+"""Logistic acceptance confidence of the best candidate: intercept and weights of its six
+features, its lead over the runner-up's ranking confidence, and its ranking confidence
+as log-odds. Fitted on the tune half, one row per question (is the best one right?),
+against the full library and its four thinner copies."""
 
 COMBINED_COEFFICIENTS = (-1.18, 1.78, 2.16, 1.23, 0.9, 1.54, 2.11)
 """Logistic combined confidence: intercept and weights of (lexical confidence, its
