@@ -24,11 +24,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
-log = logging.getLogger(__name__)
+from bot.core.matching.tuning import MAX_ENCODED_CHARS
 
-MAX_ENCODED_CHARS = 1000
-"""Longer texts are cut before encoding: e5 reads 512 tokens at most, and a member's
-question is never that long; it keeps a hostile 100 kB message from costing seconds."""
+log = logging.getLogger(__name__)
 
 
 class Encoder(Protocol):

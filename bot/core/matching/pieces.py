@@ -22,20 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.core.matching.tuning import MAX_BODY_PIECES, MAX_HEADER_KEYWORDS, MAX_PIECE_CHARS, MIN_PIECE_CHARS
 from bot.core.models import Answer
-
-MAX_PIECE_CHARS = 400
-"""A body paragraph longer than this is split at sentence ends."""
-MAX_BODY_PIECES = 3
-"""Only the first body pieces are embedded. Encoding costs about 0.26 ms a character
-here, so the whole body of a 2,000-character answer costs 1.6 s; the first three
-pieces (the bold answer and what follows) cost 0.25 s and kept the body's tune-half
-ranking at 0.82-0.85 top-1 against 0.86 for all of it, which keeps the cold build of
-1,000 answers within minutes."""
-MAX_HEADER_KEYWORDS = 5
-"""Keywords put in front of each body piece, with the title."""
-MIN_PIECE_CHARS = 25
-"""Shorter body fragments ("Bon courage !") say nothing about the topic."""
 
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")

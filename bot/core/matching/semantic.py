@@ -22,14 +22,10 @@ import numpy as np
 
 from bot.core.matching.encoders import Encoder
 from bot.core.matching.pieces import Piece, Role, answer_pieces
-from bot.core.matching.tuning import DEFAULT_FLOOR, FLOOR_SAMPLE
+from bot.core.matching.tuning import DEFAULT_FLOOR, EMBED_BATCH, FLOOR_SAMPLE
 from bot.core.models import Answer
 
 log = logging.getLogger(__name__)
-
-EMBED_BATCH = 16
-"""Pieces embedded per call while indexing: big enough to amortise, small enough to
-report progress often and to stop promptly."""
 
 
 class IndexingStopped(Exception):
