@@ -130,14 +130,17 @@ class Matcher:
             vector = self.query_vector(question) if self._semantic is not None else None
             with self._lock:
                 lexical = self._lexical.features(question)
-                if vector is not None and self._semantic is not None:
+                index = self._semantic if vector is not None else None
+                if index is not None:
                     self._sync_semantic_learned()
-                    scores = self._semantic.scores(vector)
-                    floors = (self._semantic.floor, self._semantic.body_floor)
-                    candidates, sure = combined_candidates(lexical, scores, *floors)
-                    confidence: float | None = round(sure, 4)
-                else:
-                    candidates, confidence = lexical_candidates(lexical), None
+            # The matrix product runs outside the lock: at 10,000 answers it takes tens of
+            # milliseconds, and a lesson arriving from the event loop must not wait for it.
+            if index is not None and vector is not None:
+                scores = index.scores(vector)
+                candidates, sure = combined_candidates(lexical, scores, index.floor, index.body_floor)
+                confidence: float | None = round(sure, 4)
+            else:
+                candidates, confidence = lexical_candidates(lexical), None
             top = tuple(Candidate(c.slug, round(c.score, 4)) for c in candidates[: max(0, limit)])
             return MatchResult(
                 candidates=top, smalltalk=smalltalk, semantic=confidence is not None, confidence=confidence
