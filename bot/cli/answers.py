@@ -104,7 +104,7 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 def reply_json(reply: Reply) -> dict[str, object]:
     return {
         "answer": reply.answer.slug if reply.kind is ReplyKind.ANSWER and reply.answer else None,
-        "score": round(reply.candidates[0].score if reply.candidates else 0.0, 4),
+        "score": round(reply.confidence, 4),
         "candidates": [{"answer": c.slug, "score": round(c.score, 4)} for c in reply.candidates[:3]],
         "kind": str(reply.kind),
         "suggestions": [s.slug for s in reply.suggestions],

@@ -139,7 +139,9 @@ class Reply:
     answer: RenderedAnswer | None = None
     suggestions: tuple[Suggestion, ...] = ()
     candidates: tuple[Candidate, ...] = ()
-    """What the matcher considered, best first (for ``ask --json`` and logs)."""
+    """What the matcher considered, best first, with their ranking scores (for ``ask --json`` and logs)."""
+    confidence: float = 0.0
+    """How sure the matcher was of the best candidate: what the thresholds were applied to."""
 
 
 @dataclass(frozen=True)

@@ -207,16 +207,17 @@ class Service:
         best = result.best
         if decision is ReplyKind.ANSWER and best is not None and best.slug in self.library.answers:
             rendered = self._render(self.library.answers[best.slug], asker)
-            question_id = await self.desk.record(asker, question, best.slug, best.score)
+            question_id = await self.desk.record(asker, question, best.slug, result.score)
             return Reply(
                 ReplyKind.ANSWER,
                 format_answer(rendered),
                 question_id=question_id,
                 answer=rendered,
                 candidates=candidates,
+                confidence=result.score,
             )
 
-        score = best.score if best is not None else 0.0
+        score = result.score
         question_id = await self.desk.record(asker, question, None, score)
         suggestions = self._suggestions(choices(result, match_at, suggest_at))
         if suggestions:
@@ -228,8 +229,15 @@ class Service:
                 question_id=question_id,
                 suggestions=suggestions,
                 candidates=candidates,
+                confidence=result.score,
             )
-        return Reply(ReplyKind.UNANSWERED, UNANSWERED_REPLY, question_id=question_id, candidates=candidates)
+        return Reply(
+            ReplyKind.UNANSWERED,
+            UNANSWERED_REPLY,
+            question_id=question_id,
+            candidates=candidates,
+            confidence=result.score,
+        )
 
     def show(self, slug: str, asker: Asker) -> Reply:
         """Show one answer directly, by its slug (``/answer``, ``show``, a "did you mean" click)."""
