@@ -75,6 +75,26 @@ class VectorCache:
             log.warning("lecture du cache de vecteurs impossible : %s", exc)
         return found
 
+    def known_keys(self, model_id: str, keys: Sequence[str]) -> set[str]:
+        """Which of ``keys`` are cached, without reading the vectors (a start's first look)."""
+        if self._connection is None or not keys:
+            return set()
+        found: set[str] = set()
+        unique = list(dict.fromkeys(keys))
+        try:
+            with self._lock:
+                for start in range(0, len(unique), LOOKUP_CHUNK):
+                    chunk = unique[start : start + LOOKUP_CHUNK]
+                    marks = ",".join("?" * len(chunk))
+                    rows = self._connection.execute(
+                        f"SELECT text_key FROM vectors WHERE model_id = ? AND text_key IN ({marks})",
+                        (model_id, *chunk),
+                    ).fetchall()
+                    found.update(key for (key,) in rows)
+        except sqlite3.Error as exc:
+            log.warning("lecture du cache de vecteurs impossible : %s", exc)
+        return found
+
     def put_many(self, model_id: str, items: Sequence[tuple[str, np.ndarray]]) -> None:
         if self._connection is None or not items:
             return

@@ -37,6 +37,8 @@ class VectorStore(Protocol):
 
     def get_many(self, model_id: str, keys: Sequence[str]) -> dict[str, np.ndarray]: ...
 
+    def known_keys(self, model_id: str, keys: Sequence[str]) -> set[str]: ...
+
     def put_many(self, model_id: str, items: Sequence[tuple[str, np.ndarray]]) -> None: ...
 
     def close(self) -> None: ...
@@ -195,7 +197,7 @@ def missing_count(encoder: Encoder, pieces: Sequence[Piece], store: VectorStore 
     keys = {p.key for p in pieces}
     if store is None:
         return len(keys)
-    return len(keys - set(store.get_many(encoder.model_id, sorted(keys))))
+    return len(keys - store.known_keys(encoder.model_id, sorted(keys)))
 
 
 def build_index(

@@ -18,9 +18,9 @@ the runner-up's ranking confidence by ``TIE_MARGIN``).
 
 Chosen on the tune half for the trade-off between answering right and answering wrong
 (``python -m benchmarks.fit`` prints the grid; full library / a "busy editor" copy
-with 3 questions, 2 keywords and a 900-character body): at 0.35, accuracy 0.880 /
-0.747 with 8.0 % / 11.3 % of all questions answered wrong; at 0.60, accuracy 0.913 /
-0.747 with 4.7 % / 5.3 % wrong, and the right answer given or offered for 96.2 % /
+with 3 questions, 2 keywords and a 900-character body): at 0.35, accuracy about 0.88 /
+0.75 with 8 % / 11 % of all questions answered wrong; at 0.60, accuracy 0.907 /
+0.747 with 4.7 % / 6.0 % wrong, and the right answer given or offered for 96.2 % /
 84.8 % of in-scope questions. A wrong answer costs a member more than a "did you
 mean…", so 0.60."""
 DEFAULT_SUGGEST_THRESHOLD = 0.1
@@ -77,12 +77,13 @@ MAX_ENCODED_CHARS = 1000
 question is never that long; it keeps a hostile 100 kB message from costing seconds."""
 MAX_PIECE_CHARS = 400
 """A body paragraph longer than this is split at sentence ends."""
-MAX_BODY_PIECES = 3
-"""Only the first body pieces are embedded. Encoding costs about 0.26 ms a character
-here, so the whole body of a 2,000-character answer costs 1.6 s; the first three
-pieces (the bold answer and what follows) cost 0.25 s and kept the body's tune-half
-ranking at 0.82-0.85 top-1 against 0.86 for all of it, which keeps the cold build of
-1,000 answers within minutes."""
+MAX_BODY_PIECES = 2
+"""Only the first body pieces are embedded (the bold answer and what follows). Encoding
+costs about 0.26 ms a character here: a whole 2,000-character body costs 1.6 s, and a
+cold build of 1,000 answers x 20 phrasings with three body pieces took 622 s of CPU,
+over the 10-minute budget. Two pieces save about 100 s, and on the tune half the
+decision kept its figures (mean accuracy over the five training libraries 0.811 with
+two pieces, 0.807 with three)."""
 MAX_HEADER_KEYWORDS = 5
 """Keywords put in front of each body piece, with the title."""
 MIN_PIECE_CHARS = 25
@@ -101,13 +102,13 @@ DEFAULT_FLOOR = 0.85
 FLOOR_SAMPLE = 1000
 """Phrasings sampled to measure the floor of a big library: enough for a stable mean."""
 
-ACCEPTANCE_COEFFICIENTS = (1.26, 0.57, -1.37, 1.31, -1.55, 0.81, 0.73, 0.54, 1.06)
+ACCEPTANCE_COEFFICIENTS = (1.21, 0.58, -1.25, 1.28, -1.39, 0.8, 0.56, 0.46, 1.1)
 """Logistic acceptance confidence of the best candidate: intercept and weights of its six
 features, its lead over the runner-up's ranking confidence, and its ranking confidence
 as log-odds. Fitted on the tune half, one row per question (is the best one right?),
 against the full library and its four thinner copies."""
 
-COMBINED_COEFFICIENTS = (-1.18, 1.78, 2.16, 1.23, 0.9, 1.54, 2.11)
+COMBINED_COEFFICIENTS = (-1.17, 1.8, 2.17, 1.23, 0.89, 1.54, 2.08)
 """Logistic combined confidence: intercept and weights of (lexical confidence, its
 margin over the next answer, best phrasing cosine above the library's phrasing floor,
 its margin, best body cosine above the library's body floor, its margin). Fitted on
