@@ -87,8 +87,10 @@ class Case:
         """What ``Matcher.match`` returns for this question, with these coefficients."""
         if self.semantic is None:
             return MatchResult()
-        found, sure = combined_candidates(self.lexical, self.semantic, self.floor, self.body_floor, ranking, acceptance)
-        return MatchResult(tuple(found[:3]), classify(self.question), semantic=True, confidence=sure)
+        found, sure, veto = combined_candidates(
+            self.lexical, self.semantic, self.floor, self.body_floor, ranking, acceptance
+        )
+        return MatchResult(tuple(found[:3]), classify(self.question), semantic=True, confidence=sure, veto=veto)
 
     def ranked(self, ranking: Sequence[float]) -> list[tuple[str, float, tuple[float, ...]]]:
         assert self.semantic is not None

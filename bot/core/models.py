@@ -83,6 +83,9 @@ class MatchResult:
     confidence: float | None = None
     """How sure the matcher is that the best candidate is right, when that is a model of
     its own (the encoder's acceptance model); otherwise the best candidate's score."""
+    veto: bool = False
+    """Meaning vetoes answering with the best candidate directly (words matched, meaning
+    did not): a choice is offered instead."""
 
     @property
     def best(self) -> Candidate | None:

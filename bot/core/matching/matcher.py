@@ -137,13 +137,13 @@ class Matcher:
             # milliseconds, and a lesson arriving from the event loop must not wait for it.
             if index is not None and vector is not None:
                 scores = index.scores(vector)
-                candidates, sure = combined_candidates(lexical, scores, index.floor, index.body_floor)
+                candidates, sure, veto = combined_candidates(lexical, scores, index.floor, index.body_floor)
                 confidence: float | None = round(sure, 4)
             else:
-                candidates, confidence = lexical_candidates(lexical), None
+                candidates, confidence, veto = lexical_candidates(lexical), None, False
             top = tuple(Candidate(c.slug, round(c.score, 4)) for c in candidates[: max(0, limit)])
             return MatchResult(
-                candidates=top, smalltalk=smalltalk, semantic=confidence is not None, confidence=confidence
+                candidates=top, smalltalk=smalltalk, semantic=confidence is not None, confidence=confidence, veto=veto
             )
         except Exception:  # a member's message must never crash the bot
             log.exception("le matching a échoué pour %r", question[:200] if isinstance(question, str) else question)

@@ -32,6 +32,7 @@ from bot.core.matching.tuning import (
     MAX_SUGGESTIONS,
     SEMANTIC_CANDIDATES,
     SEMANTIC_SCALE,
+    SEMANTIC_VETO,
     SUGGEST_RELATIVE,
     TIE_MARGIN,
 )
@@ -98,8 +99,9 @@ def combined_candidates(
     body_floor: float,
     ranking: Sequence[float] = COMBINED_COEFFICIENTS,
     acceptance: Sequence[float] = ACCEPTANCE_COEFFICIENTS,
-) -> tuple[list[Candidate], float]:
-    """(candidates ranked by the ranking confidence, confidence that the best is right).
+) -> tuple[list[Candidate], float, bool]:
+    """(candidates ranked by the ranking confidence, confidence that the best is right,
+    whether meaning vetoes answering with it directly: see ``tuning.SEMANTIC_VETO``).
 
     Two models, because they answer two questions: the ranking one is fitted on every
     candidate (which answer is this about?), the acceptance one only on the best of each
@@ -108,9 +110,11 @@ def combined_candidates(
     rows = combined_features(lexical, semantic, floor, body_floor)
     ranked = sorted(((s, combined_confidence(f, ranking), f) for s, f in rows), key=lambda r: (-r[1], r[0]))
     if not ranked:
-        return [], 0.0
+        return [], 0.0, False
     confidence = combined_confidence(acceptance_features(ranked), acceptance)
-    return [Candidate(s, c) for s, c, _ in ranked], confidence
+    features = ranked[0][2]
+    veto = features[2] < SEMANTIC_VETO and features[4] < SEMANTIC_VETO
+    return [Candidate(s, c) for s, c, _ in ranked], confidence, veto
 
 
 def thresholds(
@@ -139,7 +143,7 @@ def decide(
     if best is None or result.score < suggest_at:
         return ReplyKind.UNANSWERED
     second = result.candidates[1].score if len(result.candidates) > 1 else 0.0
-    if result.score >= answer_at and best.score - second >= tie:
+    if result.score >= answer_at and best.score - second >= tie and not result.veto:
         return ReplyKind.ANSWER
     return ReplyKind.SUGGESTIONS
 

@@ -33,6 +33,14 @@ LEXICAL_TIE_MARGIN = 0.0
 TIE_MARGIN = 0.1
 """The best answer must lead the next one by this much to be given directly; closer,
 it is a tie, and the member chooses (a tie is never settled silently)."""
+SEMANTIC_VETO = -0.4
+"""Never answer directly when the best answer's phrasing *and* body cosines both sit this
+far below the library's floors (scaled as the features are): the words matched, the
+meaning did not ("on m'a piqué mon compte insta" -> the future-of-the-job article).
+It offers a choice instead. A safety rule more than a fitted one: on the tune half it
+prevented no wrong answer and cost one or two right ones on two of the thinned copies
+(-0.7 and -1.3 points of accuracy), none on the full library; at -0.3 it would have
+cost 0.7 to 3.4 points."""
 MAX_SUGGESTIONS = 3
 SUGGEST_RELATIVE = 0.3
 """Besides the best, "did you mean…" offers the answers whose confidence is at least
