@@ -16,14 +16,15 @@ from collections.abc import Sequence
 
 from bot.core.models import WeekStats
 
-WIDTH_INCHES = 6.0
-HEIGHT_INCHES = 7.2
-DPI = 130
+WIDTH_INCHES = 5.0
+HEIGHT_INCHES = 6.0
+DPI = 156
 """780 x 936 pixels: crisp on a phone, small enough to upload in a blink."""
 FONT = 15
 QUESTIONS_COLOUR = "#5865F2"
 ANSWERED_COLOUR = "#2D9D5A"
 HELPFUL_COLOUR = "#E8890C"
+MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 
 
 def weekly_chart(weeks: Sequence[WeekStats]) -> bytes:
@@ -32,7 +33,7 @@ def weekly_chart(weeks: Sequence[WeekStats]) -> bytes:
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-    labels = [f"{week.start:%d/%m}" for week in weeks]
+    labels = [f"{week.start.day}\n{MONTHS[week.start.month - 1]}" for week in weeks]
     positions = list(range(len(weeks)))
     figure = Figure(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
@@ -58,12 +59,11 @@ def weekly_chart(weeks: Sequence[WeekStats]) -> bytes:
     bottom.set_ylim(0, 105)
     bottom.yaxis.set_major_formatter(PercentFormatter(decimals=0, symbol=" %"))
     bottom.yaxis.set_major_locator(MaxNLocator(nbins=5))
-    bottom.legend(fontsize=FONT - 2, loc="lower center", ncols=2, bbox_to_anchor=(0.5, -0.36), frameon=False)
-    bottom.set_xticks(positions, labels, fontsize=FONT - 3)
-    bottom.set_xlabel("semaine du", fontsize=FONT - 2)
+    figure.legend(fontsize=FONT - 2, loc="outside lower center", ncols=2, frameon=False)
+    bottom.set_xticks(positions, labels, fontsize=FONT - 2)
 
     for axes in (top, bottom):
-        axes.tick_params(labelsize=FONT - 3)
+        axes.tick_params(labelsize=FONT - 2)
         axes.grid(axis="y", alpha=0.3)
         axes.spines[["top", "right"]].set_visible(False)
         axes.set_axisbelow(True)

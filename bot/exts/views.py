@@ -34,6 +34,8 @@ PAGE_SIZE = 10
 SELECT_OPTIONS = 25
 """Discord's limit of options in one select menu."""
 SELECT_LABEL_LIMIT = 100
+CUSTOM_ID_LIMIT = 100
+"""Discord refuses the whole message when one custom id is longer: such a button is left out."""
 MAX_LINKED_PARTS = 3
 """How many earlier parts of a split answer the delete button can also remove."""
 
@@ -362,7 +364,7 @@ async def groups_page(
     view.add_item(PageButton(status, max(page - 1, 1), forward=False, disabled=page == 1))
     view.add_item(PageButton(status, page + 1, forward=True, disabled=not has_next))
     titles = titles_of(interaction)
-    for n, item in enumerate(i for i in items if i.suggestion is not None):
+    for n, item in enumerate(i for i in items if i.suggestion is not None and fits(i.group.id, i.suggestion.slug)):
         suggestion = item.suggestion
         assert suggestion is not None
         label = f"#{item.group.id} → {titles.get(suggestion.slug, suggestion.slug)}"
@@ -383,17 +385,22 @@ def review_view(item: ReviewItem, titles: dict[str, str]) -> discord.ui.View | N
         count = picks.get(slug, 0)
         return "" if not count else " (choisie par 1 membre)" if count == 1 else f" (choisie par {count} membres)"
 
-    if item.suggestion is not None:
+    if item.suggestion is not None and fits(item.group.id, item.suggestion.slug):
         slug = item.suggestion.slug
         label = f"Résoudre avec « {titles.get(slug, slug)} »{members(slug)}"
         view.add_item(ResolveButton(item.group.id, slug, label))
         offered.append(slug)
     for slug in picks:
-        if slug not in offered and len(offered) < 5:
+        if slug not in offered and len(offered) < 5 and fits(item.group.id, slug):
             label = f"Confirmer « {titles.get(slug, slug)} »{members(slug)}"
             view.add_item(ResolveButton(item.group.id, slug, label))
             offered.append(slug)
     return view if offered else None
+
+
+def fits(group_id: int, slug: str) -> bool:
+    """Whether a ``ResolveButton`` for this group and answer has a custom id Discord accepts."""
+    return len(f"faq:resolve:{group_id}:{slug}") <= CUSTOM_ID_LIMIT
 
 
 def titles_of(interaction: discord.Interaction[Any]) -> dict[str, str]:
@@ -413,7 +420,8 @@ def answer_view(reply: Reply, *, asker_id: int, previous: Sequence[int], public:
     if source and is_link(source):
         view.add_item(discord.ui.Button(label="Source", emoji="🔗", url=source))
     for related in reply.related[:3]:
-        view.add_item(RelatedButton(related.slug, related.title))
+        if len(f"faq:rel:{related.slug}") <= CUSTOM_ID_LIMIT:
+            view.add_item(RelatedButton(related.slug, related.title))
     return view if view.children else None
 
 
