@@ -15,9 +15,10 @@ import pytest
 import pytest_asyncio
 from matplotlib.image import imread
 
+from bot.app import FaqBot
 from tests.conftest import write_answer
 from tests.e2e.conftest import World, start_world
-from tests.fake_discord import FakeDiscord
+from tests.fake_discord import FakeDiscord, point_discord_py_at, start_client
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -191,3 +192,29 @@ async def test_digest_is_for_moderators(world: World, fake: FakeDiscord) -> None
     assert message.ephemeral and message.embeds[0]["title"] == "Le digest de la rédaction"
     assert "Nouveaux groupes sans réponse" in message.text
     assert "Questions répondues grâce aux résolutions (1)" in message.text  # the one-click resolve paid
+
+
+async def test_menus_and_buttons_still_work_after_a_restart(world: World, fake: FakeDiscord) -> None:
+    """A new bot process handles the menus, related answers and resolve buttons the old one sent."""
+    member = world.new_member()
+    menu = await (await fake.slash("topics", user=member)).reply()
+    salary = await (await fake.slash("answer", {"topic": "salaire"}, user=member)).reply()
+    question = "on m'a volé mes photos sur insta"  # unsure: a suggestion, no answer
+    await (await fake.slash("ask", {"question": question}, user=world.new_member())).reply()
+    group = next(g for g in await world.bot.service.desk.list(limit=100) if g.representative == question)
+    shown = await (await fake.slash("unanswered show", {"id": group.id}, user="bob")).reply()
+    await world.bot.close()
+    with point_discord_py_at(fake):
+        fresh = FaqBot(world.settings, world.bot.service, watch_interval=0.1, guild_ready_timeout=0.05)
+        task = await start_client(fresh)
+        try:
+            law = await (await fake.choose(menu, "faq:topics", ["Droit"], user=member)).reply()
+            assert law.embeds[0]["title"] == "📚 Droit"
+            related = next(b for b in salary.buttons if b["custom_id"].startswith("faq:rel:"))
+            clicked = await (await fake.click(salary, related, user=member)).reply()
+            assert clicked.ephemeral and clicked.embeds[0]["title"]
+            await (await fake.click(shown, shown.button("Résoudre avec"), user="bob")).reply()
+            assert (await world.bot.service.desk.show(group.id))[0].status.value == "resolved"
+        finally:
+            await fresh.close()
+            await task
