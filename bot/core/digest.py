@@ -59,8 +59,8 @@ def digest_text(
     def title(slug: str) -> str:
         return f"{titles.get(slug, slug)} ({slug})"
 
-    def section(heading: str, rows: list[str], empty: str) -> None:
-        lines.append(f"{heading} : {len(rows)}" if rows else f"{heading} : {empty}")
+    def section(heading: str, rows: list[str], empty: str, count: int | None = None) -> None:
+        lines.append(f"{heading} : {len(rows) if count is None else count}" if rows else f"{heading} : {empty}")
         lines.extend(f"  • {row}" for row in rows[:SHOWN])
         if len(rows) > SHOWN:
             lines.append(f"  … et {len(rows) - SHOWN} autre(s)")
@@ -82,10 +82,10 @@ def digest_text(
         "aucune",
     )
     section("Réponses jugées « pas vraiment » utiles", [f"{n} 👎 · {title(s)}" for s, n in digest.downvoted], "aucune")
-    total = sum(n for _, n in digest.thanks)
     section(
-        f"Questions répondues grâce aux résolutions ({total})",
+        "Questions répondues grâce aux résolutions",
         [f"{n} × {title(s)}" for s, n in digest.thanks],
         "aucune pour l'instant",
+        count=sum(n for _, n in digest.thanks),
     )
     return "\n".join(lines).rstrip()

@@ -85,7 +85,7 @@ def test_digest_text_names_every_section() -> None:
     assert "Nouveaux groupes sans réponse : 1\n  • #3 · 2 fois · « \\*\\*pain\\*\\* ? »" in text
     assert "#3 · « \\*\\*pain\\*\\* ? » → Combien gagne un CM ? (salaire) (42 %)" in text
     assert "2 👎 · outils (outils)" in text
-    assert "Questions répondues grâce aux résolutions (4) : 2" in text
+    assert "Questions répondues grâce aux résolutions : 4\n  • 3 × Combien gagne un CM ? (salaire)" in text
     empty = digest_text(Digest(now - dt.timedelta(days=1), (), (), (), ()), {}, now=now)
     assert "Nouveaux groupes sans réponse : aucun" in empty and "(1 jour)" in empty
 

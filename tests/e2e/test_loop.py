@@ -191,7 +191,7 @@ async def test_digest_is_for_moderators(world: World, fake: FakeDiscord) -> None
     message = await (await fake.slash("faq digest", {"days": 7}, user="bob")).followup(timeout=20)
     assert message.ephemeral and message.embeds[0]["title"] == "Le digest de la rédaction"
     assert "Nouveaux groupes sans réponse" in message.text
-    assert "Questions répondues grâce aux résolutions (1)" in message.text  # the one-click resolve paid
+    assert "Questions répondues grâce aux résolutions : 1\n" in message.text  # the one-click resolve paid
 
 
 async def test_menus_and_buttons_still_work_after_a_restart(world: World, fake: FakeDiscord) -> None:
