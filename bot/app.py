@@ -25,6 +25,7 @@ from bot.config import Settings
 from bot.core.models import Problem
 from bot.core.service import Service
 from bot.exts.ask import AskCog
+from bot.exts.browse import BrowseCog
 from bot.exts.common import NO_MENTIONS, report_error
 from bot.exts.faq import FaqCog
 from bot.exts.i18n import FrenchTranslator
@@ -75,6 +76,7 @@ class FaqBot(commands.Bot):
     async def setup_hook(self) -> None:
         await self.tree.set_translator(FrenchTranslator())
         await self.add_cog(AskCog(self))
+        await self.add_cog(BrowseCog(self))
         await self.add_cog(ReviewCog(self))
         await self.add_cog(FaqCog(self))
         self.add_dynamic_items(*PERSISTENT_ITEMS)

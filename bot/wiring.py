@@ -53,14 +53,15 @@ def service_settings(settings: Settings) -> ServiceSettings:
     )
 
 
-async def open_service(settings: Settings, *, wait_for_index: bool = False) -> Service:
+async def open_service(settings: Settings, *, wait_for_index: bool = False, purge: bool = True) -> Service:
     """Load the answers, open (and migrate) the database, build the matcher and teach it
     what moderators taught before the last restart, then apply ``RETENTION_DAYS``.
 
     With the encoder, the semantic index is built from the vector cache: at once when
     the cache holds every piece (a warm restart) or when ``wait_for_index`` (one-off
     commands); otherwise in the background, while the lexical side answers.
-    ``Service.close()`` closes the database and the cache.
+    ``Service.close()`` closes the database and the cache. ``purge=False`` leaves
+    ``RETENTION_DAYS`` alone, for the commands that only read (and suggest).
     """
     library = load_library(settings.answers_dir)
     for problem in library.problems:
@@ -72,7 +73,7 @@ async def open_service(settings: Settings, *, wait_for_index: bool = False) -> S
         matcher = Matcher(library.answers.values(), encoder=encoders[0] if encoders else None, store=store)
         desk = ReviewDesk(Repository(connection), matcher)
         await desk.teach_matcher()
-        purged = await desk.purge(settings.retention_days)
+        purged = await desk.purge(settings.retention_days) if purge else 0
     except BaseException:
         await connection.close()
         if store is not None:

@@ -169,3 +169,15 @@ def test_eval_prints_a_summary_line(run_cli, tmp_path: Path) -> None:
     assert summary["questions"] == 2 and summary["in_scope"] == 1 and summary["out_of_scope"] == 1
     assert summary["top1"] == 1.0 and summary["rejected"] == 1.0 and summary["accuracy"] == 1.0
     assert not (tmp_path / "data" / "bot.sqlite3").exists()  # eval neither reads nor writes the database
+
+
+def test_show_prints_related_answers(run_cli, answers_dir: Path) -> None:
+    by_words = run_cli("show", "gerer-les-critiques")
+    assert by_words.returncode == 0, by_words.stderr
+    tail = by_words.stdout.split("Voir aussi (les plus proches par les mots)\u00a0:\n", 1)[1].splitlines()
+    assert len(tail) == 3 and all(line.startswith("  • ") for line in tail)
+    assert "gerer-les-critiques" not in "\n".join(tail)
+    write_answer(answers_dir, "a", title="Première", body="A.", extra="see_also: [b]")
+    write_answer(answers_dir, "b", title="Deuxième", questions=("Une autre ?",), body="B.")
+    chosen = run_cli("show", "a", "--answers", str(answers_dir))
+    assert chosen.stdout.endswith("Voir aussi (choisies par la rédaction)\u00a0:\n  • Deuxième — b\n"), chosen.stdout

@@ -204,6 +204,8 @@ def test_forget_user(run_cli, db_path: Path) -> None:
 
 
 def test_reading_commands_never_purge_and_open_only_the_database(run_cli, db_path: Path, tmp_path: Path) -> None:
+    """``export`` and ``stats`` read the database alone; ``list`` and ``show`` also read
+    the answers (to suggest a resolution), and a broken file there is only a warning."""
     seed(db_path, (Asker("Alice", 1, 5, 6), "salaire ?", "salaire"), (Asker("Bob", 2, 5, 6), "vélo ?", None))
     with sqlite3.connect(db_path) as db:  # answered long ago: RETENTION_DAYS would delete it
         db.execute("UPDATE questions SET asked_at = '2020-01-01T00:00:00.000000+00:00' WHERE answer_slug IS NOT NULL")
@@ -214,7 +216,10 @@ def test_reading_commands_never_purge_and_open_only_the_database(run_cli, db_pat
     for command in (["unanswered", "list"], ["unanswered", "show", "1"], ["unanswered", "export"], ["stats"]):
         result = run_cli(*command, env=env)
         ok(result)
-        assert result.stderr == "", (command, result.stderr)  # the answers were not even read
+        if command[-1] in ("export", "stats"):
+            assert result.stderr == "", (command, result.stderr)  # the answers were not even read
+        else:
+            assert "casse.md.jinja" in result.stderr and "Traceback" not in result.stderr
     assert "Questions posées : 2" in ok(run_cli("stats", env=env))
     ok(run_cli("ask", "combien gagne un CM ?", env={"RETENTION_DAYS": "30"}))  # a bot start does purge
     with sqlite3.connect(db_path) as db:
@@ -250,3 +255,37 @@ def test_commands_read_their_arguments_and_never_write_into_them(db_path: Path) 
         before = dict(vars(args))
         assert args.handler(settings, args) == 0
         assert vars(args) == before, argv
+
+
+def test_list_and_show_suggest_a_resolution_in_json(run_cli, db_path: Path) -> None:
+    """Encoder off: the lexical matcher's closest answer is the suggestion, with its score."""
+    asker = Asker("Alice", 1, 5, 6)
+    seed(db_path, (asker, "salaire community manager junior en agence ?", None), (asker, BREAD[0], None))
+    listed = json.loads(ok(run_cli("unanswered", "list", "--json")))
+    assert {tuple(sorted(item)) for item in listed} == {
+        ("count", "downvotes", "id", "member_choices", "questions", "status", "suggested_answer", "suggested_score")
+    }
+    salary = next(item for item in listed if "salaire" in item["questions"][0])
+    assert salary["suggested_answer"] == "salaire" and 0.3 <= salary["suggested_score"] <= 1
+    assert salary["status"] == "open" and salary["count"] == 1
+    bread = next(item for item in listed if item["questions"] == [BREAD[0]])
+    assert bread["suggested_answer"] is None and bread["suggested_score"] is None
+    shown = json.loads(ok(run_cli("unanswered", "show", str(salary["id"]), "--json")))
+    assert shown == salary
+    text = ok(run_cli("unanswered", "show", str(salary["id"])))
+    assert "Suggestion de résolution : salaire « Combien gagne un community manager ? »" in text
+    assert "par les mots" in text and f"unanswered resolve {salary['id']} salaire" in text
+
+
+def test_stats_chart_and_digest(run_cli, db_path: Path, tmp_path: Path) -> None:
+    asker = Asker("Alice", 1, 5, 6)
+    seed(db_path, (asker, "salaire ?", "salaire"), (asker, "question de boulangerie sur le levain ?", None))
+    chart = tmp_path / "out" / "stats.png"
+    out = ok(run_cli("stats", "--chart", str(chart)))
+    assert f"Graphique des 8 dernières semaines écrit dans {chart}." in out
+    assert chart.read_bytes().startswith(b"\x89PNG") and chart.stat().st_size > 10_000
+    digest = ok(run_cli("digest", "--since", "7d"))
+    assert digest.startswith("Depuis le ") and "(7 jours)" in digest
+    assert "Nouveaux groupes sans réponse : 1" in digest and "levain" in digest
+    bad = run_cli("digest", "--since", "bientôt")
+    assert bad.returncode == 2 and "n'est pas une durée" in bad.stderr

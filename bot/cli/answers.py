@@ -79,7 +79,9 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_show(settings: Settings, args: argparse.Namespace) -> int:
     from bot.core.answers import Renderer, load_library
     from bot.core.errors import UnknownAnswer
-    from bot.core.service import format_answer
+    from bot.core.matching import Matcher
+    from bot.core.service import format_answer, related_answers
+    from bot.core.typography import typeset
 
     library = load_library(settings.answers_dir)
     answer = library.answers.get(args.slug)
@@ -89,6 +91,13 @@ def cmd_show(settings: Settings, args: argparse.Namespace) -> int:
                 print(problem, file=sys.stderr)
         raise UnknownAnswer(args.slug)
     print(format_answer(Renderer(settings.answers_dir).render(answer, asker="toi", server=None)))
+    # Without the encoder here (show reads the files only), the closest answers are by words.
+    related = related_answers(library.answers, Matcher(library.answers.values()), answer.slug)
+    if related:
+        how = "choisies par la rédaction" if answer.see_also else "les plus proches par les mots"
+        print(f"\nVoir aussi ({how})\u00a0:")
+        for other in related:
+            print(f"  • {typeset(other.title)} — {other.slug}")
     return 0
 
 

@@ -1,9 +1,10 @@
-"""The editors' queue without Discord: ``unanswered list/show/resolve/dismiss/export`` and
-``stats``.
+"""The editors' queue without Discord: ``unanswered list/show/resolve/dismiss/export``,
+``stats`` and ``digest``.
 
-The commands that only read (``list``, ``show``, ``export``, ``stats``) open the database
-alone (``bot.wiring.open_records``): no answers loaded, no matcher, no retention purge, so
-looking never changes anything. ``resolve`` and ``dismiss`` go through the full service.
+``export`` and ``stats`` open the database alone (``bot.wiring.open_records``): no answers
+loaded, no matcher. ``list``, ``show`` and ``digest`` also load the answers and the
+matcher, to suggest a resolution for each group, but never write (no retention purge).
+``resolve`` and ``dismiss`` go through the full service.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import asyncio
 import csv
 import getpass
 import io
+import json
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -20,8 +22,10 @@ from typing import Any
 
 from bot.cli.common import count, number, times, when
 from bot.config import Settings
-from bot.core.models import QuestionGroup, QuestionRecord, ReviewStatus
+from bot.core.digest import digest_text, parse_since
+from bot.core.models import QuestionGroup, QuestionRecord, ReviewItem, ReviewStatus, SuggestedResolution
 from bot.core.review import ReviewDesk
+from bot.core.service import Service
 from bot.wiring import open_records, open_service
 
 STATUS_LABELS = {
@@ -32,6 +36,7 @@ STATUS_LABELS = {
 PREVIEW_CHARS = 90
 
 DeskCommand = Callable[[ReviewDesk, argparse.Namespace], Awaitable[int]]
+ServiceCommand = Callable[[Service, argparse.Namespace], Awaitable[int]]
 
 
 def reading(command: DeskCommand) -> Callable[[Settings, argparse.Namespace], int]:
@@ -63,6 +68,22 @@ def writing(command: DeskCommand) -> Callable[[Settings, argparse.Namespace], in
     return handler
 
 
+def suggesting(command: ServiceCommand) -> Callable[[Settings, argparse.Namespace], int]:
+    """A command that reads and suggests: the answers and the matcher, no purge, no write."""
+
+    def handler(settings: Settings, args: argparse.Namespace) -> int:
+        async def run() -> int:
+            service = await open_service(settings, wait_for_index=True, purge=False)
+            try:
+                return await command(service, args)
+            finally:
+                await service.close()
+
+        return asyncio.run(run())
+
+    return handler
+
+
 def add_commands(commands: Any) -> None:
     unanswered = commands.add_parser("unanswered", help="traiter les questions restées sans réponse")
     actions = unanswered.add_subparsers(dest="unanswered_command", metavar="ACTION", required=True)
@@ -75,11 +96,13 @@ def add_commands(commands: Any) -> None:
         help="statut des groupes à lister (défaut : open)",
     )
     command.add_argument("--limit", type=count, default=20, help="nombre maximum de groupes (défaut : 20)")
-    command.set_defaults(handler=reading(cmd_list), needs_answers=False)
+    command.add_argument("--json", action="store_true", help="afficher les groupes en JSON")
+    command.set_defaults(handler=suggesting(cmd_list))
 
     command = actions.add_parser("show", help="afficher un groupe et toutes ses questions")
     command.add_argument("id", type=number, help="numéro du groupe (voir « unanswered list »)")
-    command.set_defaults(handler=reading(cmd_show), needs_answers=False)
+    command.add_argument("--json", action="store_true", help="afficher le groupe en JSON")
+    command.set_defaults(handler=suggesting(cmd_show))
 
     command = actions.add_parser("resolve", help="rattacher un groupe à une réponse : le bot l'apprend")
     command.add_argument("id", type=number, help="numéro du groupe")
@@ -96,7 +119,23 @@ def add_commands(commands: Any) -> None:
     command.set_defaults(handler=reading(cmd_export), needs_answers=False)
 
     command = commands.add_parser("stats", help="statistiques : questions, réponses, avis, manques")
+    command.add_argument(
+        "--chart", type=Path, metavar="FICHIER.png", help="écrire aussi le graphique des 8 dernières semaines (PNG)"
+    )
     command.set_defaults(handler=reading(cmd_stats), needs_answers=False)
+
+    command = commands.add_parser("digest", help="le digest de la rédaction : ce qui a changé récemment")
+    command.add_argument(
+        "--since", type=since, default=parse_since("7d"), metavar="DURÉE", help="période : 7d, 2w, 36h (défaut : 7d)"
+    )
+    command.set_defaults(handler=suggesting(cmd_digest))
+
+
+def since(raw: str) -> Any:
+    try:
+        return parse_since(raw)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def reviewer() -> str:
@@ -114,6 +153,31 @@ def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
 
 def percent(share: float) -> str:
     return f"{share * 100:.0f} %"
+
+
+def suggestion_line(suggestion: SuggestedResolution, titles: dict[str, str]) -> str:
+    how = "par le sens" if suggestion.semantic else "par les mots"
+    title = titles.get(suggestion.slug, suggestion.slug)
+    return f"suggestion : {suggestion.slug} « {title} » ({percent(suggestion.score)} {how})"
+
+
+def item_json(item: ReviewItem) -> dict[str, Any]:
+    """The fields ``--json`` promises: id, count, questions, status, suggested_answer, suggested_score."""
+    suggestion = item.suggestion
+    return {
+        "id": item.group.id,
+        "count": item.group.count,
+        "questions": [q.text for q in item.questions] if item.questions else [item.group.representative],
+        "status": item.group.status.value,
+        "suggested_answer": suggestion.slug if suggestion else None,
+        "suggested_score": round(suggestion.score, 4) if suggestion else None,
+        "member_choices": [{"answer": slug, "members": n} for slug, n in item.picks],
+        "downvotes": [{"answer": slug, "votes": n} for slug, n in item.downvotes],
+    }
+
+
+def titles_of(service: Service) -> dict[str, str]:
+    return {slug: answer.title for slug, answer in service.library.answers.items()}
 
 
 def group_line(group: QuestionGroup) -> str:
@@ -141,32 +205,47 @@ def question_lines(question: QuestionRecord) -> list[str]:
     return [header, *(f"      {line}" for line in question.text.splitlines() or [""])]
 
 
-async def cmd_list(desk: ReviewDesk, args: argparse.Namespace) -> int:
+async def cmd_list(service: Service, args: argparse.Namespace) -> int:
     status = ReviewStatus(args.status)
-    groups = await desk.list(status, limit=args.limit)
+    groups = await service.desk.list(status, limit=args.limit)
+    items = [await service.review_item(group.id) for group in groups]
+    if args.json:
+        print(json.dumps([item_json(item) for item in items], ensure_ascii=False, indent=2))
+        return 0
     label = STATUS_LABELS[status]
     if not groups:
         print(f"Aucun groupe {label} pour l'instant.")
         return 0
+    titles = titles_of(service)
     print(f"{len(groups)} groupe(s) {label}(s), les plus posés d'abord :")
-    for group in groups:
-        print(group_line(group))
+    for item in items:
+        print(group_line(item.group))
+        if item.suggestion is not None:
+            print(f"      {suggestion_line(item.suggestion, titles)}")
     if status is ReviewStatus.OPEN:
         print("\nPour traiter un groupe : « unanswered show ID », puis « resolve ID SLUG » ou « dismiss ID ».")
     return 0
 
 
-async def cmd_show(desk: ReviewDesk, args: argparse.Namespace) -> int:
-    group, questions = await desk.show(args.id)
-    chosen = await desk.picks(group.id)
+async def cmd_show(service: Service, args: argparse.Namespace) -> int:
+    item = await service.review_item(args.id)
+    if args.json:
+        print(json.dumps(item_json(item), ensure_ascii=False, indent=2))
+        return 0
+    group, questions, titles = item.group, item.questions, titles_of(service)
     print(f"Groupe #{group.id} — {STATUS_LABELS[group.status]} — question posée {times(group.count)}")
     print(f"Première fois le {when(group.first_asked)}, dernière le {when(group.last_asked)}")
     if group.resolved_slug:
         print(f"Réponse : {group.resolved_slug}")
     if group.reason:
         print(f"Raison : {group.reason}")
-    if chosen:
-        print("Choix des membres parmi les suggestions : " + ", ".join(f"{slug} ({n})" for slug, n in chosen))
+    if item.suggestion is not None:
+        print(f"Suggestion de résolution : {suggestion_line(item.suggestion, titles).removeprefix('suggestion : ')}")
+        print(f"  → unanswered resolve {group.id} {item.suggestion.slug}")
+    if item.picks:
+        print("Choix des membres parmi les suggestions : " + ", ".join(f"{slug} ({n})" for slug, n in item.picks))
+    if item.downvotes:
+        print("Votes « pas vraiment » : " + ", ".join(f"{n} 👎 sur {slug}" for slug, n in item.downvotes))
     print("Questions :")
     for question in questions:
         for line in question_lines(question):
@@ -202,6 +281,12 @@ async def cmd_export(desk: ReviewDesk, args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_digest(service: Service, args: argparse.Namespace) -> int:
+    digest = await service.digest(args.since)
+    print(digest_text(digest, titles_of(service), now=service.desk.now()))
+    return 0
+
+
 async def cmd_stats(desk: ReviewDesk, args: argparse.Namespace) -> int:
     stats = await desk.stats()
     print(f"Questions posées : {stats.questions}")
@@ -224,4 +309,15 @@ async def cmd_stats(desk: ReviewDesk, args: argparse.Namespace) -> int:
         print("\nQuestions sans réponse les plus posées :")
         for group in stats.top_unanswered:
             print(f"  {group_line(group)}")
+    downvoted = await desk.downvoted_answers()
+    if downvoted:
+        print("\nRéponses les plus souvent jugées « pas vraiment » utiles :")
+        for slug, n in downvoted:
+            print(f"  {slug} — {n} 👎")
+    if args.chart is not None:
+        from bot.core.chart import weekly_chart
+
+        args.chart.parent.mkdir(parents=True, exist_ok=True)
+        args.chart.write_bytes(weekly_chart(await desk.weekly()))
+        print(f"\nGraphique des 8 dernières semaines écrit dans {args.chart}.")
     return 0

@@ -145,6 +145,8 @@ class Reply:
     """What the matcher considered, best first, with their ranking scores (for ``ask --json`` and logs)."""
     confidence: float = 0.0
     """How sure the matcher was of the best candidate: what the thresholds were applied to."""
+    related: tuple[Suggestion, ...] = ()
+    """Up to 3 answers offered under an answer: its ``see_also``, else the closest ones."""
 
 
 @dataclass(frozen=True)
@@ -252,3 +254,56 @@ class ForgetResult:
     questions: int
     votes: int
     phrasings: int
+
+
+@dataclass(frozen=True)
+class SuggestedResolution:
+    """The answer the matcher finds closest to a group's questions, for a one-click resolve."""
+
+    slug: str
+    score: float
+    semantic: bool
+    """Scored with the encoder (combined confidence); lexical confidence when False."""
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """A group as a moderator reviews it: its questions and every hint at its answer."""
+
+    group: QuestionGroup
+    questions: tuple[QuestionRecord, ...]
+    suggestion: SuggestedResolution | None = None
+    picks: tuple[tuple[str, int], ...] = ()
+    """(slug, members) who chose this "did you mean" suggestion, most chosen first."""
+    downvotes: tuple[tuple[str, int], ...] = ()
+    """(slug, votes): 👎 given to the answer the bot gave to this group's questions."""
+
+
+@dataclass(frozen=True)
+class DayCounts:
+    """One UTC day of activity, as the storage counts it (the core bins days into weeks)."""
+
+    day: dt.date
+    questions: int = 0
+    answered: int = 0
+    votes: int = 0
+    helpful: int = 0
+
+
+@dataclass(frozen=True)
+class WeekStats:
+    """One week (Monday to Sunday, UTC) of the stats chart."""
+
+    start: dt.date
+    questions: int
+    answered: int
+    votes: int
+    helpful: int
+
+    @property
+    def share_answered(self) -> float | None:
+        return self.answered / self.questions if self.questions else None
+
+    @property
+    def share_helpful(self) -> float | None:
+        return self.helpful / self.votes if self.votes else None

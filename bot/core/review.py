@@ -22,14 +22,17 @@ from typing import Protocol
 from bot.core.errors import UnknownAnswer, UnknownQuestion
 from bot.core.models import (
     Asker,
+    DayCounts,
     ForgetResult,
     LearnedPhrasing,
     QuestionGroup,
     QuestionRecord,
     ReviewStatus,
     Stats,
+    WeekStats,
 )
 from bot.core.text import normalise
+from bot.core.trends import weekly
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +110,10 @@ class QuestionStore(Protocol):
 
     async def vote(self, question_id: int, user_id: int, helpful: bool, at: dt.datetime) -> None: ...
 
+    async def file_for_review(self, question_id: int, grouping_key: str, group_id: int | None) -> int | None: ...
+
+    async def unfile_without_downvotes(self, question_id: int) -> None: ...
+
     async def record_pick(self, question_id: int, user_id: int, slug: str) -> bool: ...
 
     async def learned(self) -> list[LearnedPhrasing]: ...
@@ -114,6 +121,18 @@ class QuestionStore(Protocol):
     async def stats(self, top: int = 5) -> Stats: ...
 
     async def forget_user(self, user_id: int) -> ForgetResult: ...
+
+    async def downvoted_answers(self, since: dt.datetime | None = None, top: int = 5) -> list[tuple[str, int]]: ...
+
+    async def downvotes_by_group(self, group_id: int) -> list[tuple[str, int]]: ...
+
+    async def daily_counts(self, since: dt.datetime) -> list[DayCounts]: ...
+
+    async def groups_created_since(self, since: dt.datetime) -> list[QuestionGroup]: ...
+
+    async def answered_since(self, since: dt.datetime) -> list[QuestionRecord]: ...
+
+    async def learned_since(self, since: dt.datetime) -> list[tuple[LearnedPhrasing, dt.datetime]]: ...
 
     async def purge(self, before: dt.datetime) -> int: ...
 
@@ -189,8 +208,25 @@ class ReviewDesk:
         return best_id if best_score >= SIMILARITY_THRESHOLD else None
 
     async def vote(self, question_id: int, user_id: int, helpful: bool) -> None:
-        """Record (or change) a member's helpful / not helpful vote on an answer."""
+        """Record (or change) a member's helpful / not helpful vote on an answer.
+
+        A 👎 on an answer the bot gave puts that question in the review queue (joining a
+        group of similar questions), where the group says "1 👎 on this answer for this
+        question": the moderator resolves it with the right answer, or dismisses it.
+        Nothing changes in the matcher until then. Once no 👎 is left on it (votes
+        changed), it leaves an open group again."""
         await self.repository.vote(question_id, user_id, helpful, self._clock())
+        if helpful:
+            await self.repository.unfile_without_downvotes(question_id)
+            return
+        record = await self.repository.question(question_id)
+        if record is None or record.answer_slug is None or record.group_id is not None:
+            return
+        key = normalise(record.text)
+        async with self._grouping:
+            group_id = await self._find_group(self.matcher, record.text, key) if self.matcher is not None else None
+            group_id = await self.repository.file_for_review(question_id, key, group_id)
+        log.info("Question n°%d jugée « pas vraiment » utile : à relire (groupe %s)", question_id, group_id)
 
     async def pick(self, question_id: int, user_id: int, slug: str) -> bool:
         """The asker chose a "did you mean" suggestion: keep it for the moderators.
@@ -205,6 +241,10 @@ class ReviewDesk:
     async def picks(self, group_id: int) -> list[tuple[str, int]]:
         """The suggestions askers of a group chose, most chosen first: the moderator's hint."""
         return (await self.repository.picks_by_group(group_id)).get(group_id, [])
+
+    async def all_picks(self) -> dict[int, list[tuple[str, int]]]:
+        """``picks`` of every group at once, by group id."""
+        return await self.repository.picks_by_group()
 
     async def list(
         self, status: ReviewStatus = ReviewStatus.OPEN, limit: int = 20, offset: int = 0
@@ -269,6 +309,48 @@ class ReviewDesk:
 
     async def stats(self) -> Stats:
         return await self.repository.stats()
+
+    async def downvotes(self, group_id: int) -> list[tuple[str, int]]:
+        """👎 on the answers this group's askers got: "2 👎 on this answer for this question"."""
+        return await self.repository.downvotes_by_group(group_id)
+
+    async def downvoted_answers(self, since: dt.datetime | None = None, top: int = 5) -> list[tuple[str, int]]:
+        """The answers with the most 👎 (since ``since``), most first."""
+        return await self.repository.downvoted_answers(since, top)
+
+    async def weekly(self, weeks: int = 8) -> list[WeekStats]:
+        """The last ``weeks`` weeks (Monday to Sunday, UTC; the current one last), for the chart."""
+        today = self._clock().date()
+        first = today - dt.timedelta(days=today.weekday() + 7 * (weeks - 1))
+        since = dt.datetime.combine(first, dt.time(), tzinfo=dt.UTC)
+        return weekly(await self.repository.daily_counts(since), first, weeks)
+
+    def now(self) -> dt.datetime:
+        return self._clock()
+
+    async def new_groups(self, since: dt.datetime) -> list[QuestionGroup]:
+        """Open groups started since ``since``, most asked first."""
+        return await self.repository.groups_created_since(since)
+
+    async def answered_thanks_to_lessons(self, since: dt.datetime) -> list[tuple[str, int]]:
+        """Per answer, the questions asked since ``since`` that the bot answered with it and
+        that are as alike as a group's questions (``SIMILARITY_THRESHOLD``) to a phrasing a
+        moderator taught it for that answer before they were asked: what resolving paid."""
+        lessons: dict[str, list[tuple[str, dt.datetime]]] = {}
+        for phrasing, learned_at in await self.repository.learned_since(dt.datetime.min.replace(tzinfo=dt.UTC)):
+            lessons.setdefault(phrasing.slug, []).append((phrasing.text, learned_at))
+        counts: dict[str, int] = {}
+        for question in await self.repository.answered_since(since):
+            slug = question.answer_slug
+            taught = [text for text, at in lessons.get(slug or "", ()) if at <= question.asked_at]
+            if slug and any(self._alike(question.text, text) for text in taught):
+                counts[slug] = counts.get(slug, 0) + 1
+        return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+
+    def _alike(self, a: str, b: str) -> bool:
+        if normalise(a) == normalise(b):
+            return True
+        return self.matcher is not None and self.matcher.similarity(a, b) >= SIMILARITY_THRESHOLD
 
     async def forget_user(self, user_id: int) -> ForgetResult:
         """Erase a member: their questions, their votes, the phrasings learned only from them.

@@ -12,13 +12,14 @@ import datetime as dt
 import logging
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 from bot.core.answers import Library, Renderer, byline, escape_markdown, load_library
+from bot.core.digest import Digest
 from bot.core.errors import UnknownAnswer
 from bot.core.matching import Matcher, choices, decide
 from bot.core.matching.encoders import Encoder
@@ -36,13 +37,19 @@ from bot.core.models import (
     Candidate,
     MatchResult,
     Problem,
+    QuestionGroup,
+    QuestionRecord,
     RenderedAnswer,
     Reply,
     ReplyKind,
+    ReviewItem,
+    ReviewStatus,
     SmallTalk,
+    SuggestedResolution,
     Suggestion,
 )
 from bot.core.review import ReviewDesk
+from bot.core.suggest import suggest_resolution
 from bot.core.text import normalise
 
 log = logging.getLogger(__name__)
@@ -50,6 +57,8 @@ T = TypeVar("T")
 
 MAX_MATCHED_CHARS = 2000
 """Only the start of a huge message is matched: nobody asks a question in a novel."""
+MAX_RELATED = 3
+"""Related answers offered under an answer (one row of buttons)."""
 
 SMALLTALK_REPLIES: dict[SmallTalk, str] = {
     SmallTalk.GREETING: "Salut {name} ! 👋 Pose-moi ta question sur le métier de community manager : salaire, outils, clients, trolls… je suis là pour ça.",
@@ -71,6 +80,7 @@ UNANSWERED_REPLY = (
     "Je n'ai pas encore de réponse à cette question… mais elle n'est pas perdue : "
     "je la transmets à l'équipe de rédaction, qui s'en occupe. Merci de l'avoir posée ! 🙏"
 )
+OTHER_TOPICS = "Autres sujets"
 SUGGEST_REPLY = "Je ne suis pas sûr d'avoir bien compris. Tu voulais parler de l'un de ces sujets ?"
 
 
@@ -215,6 +225,7 @@ class Service:
                 answer=rendered,
                 candidates=candidates,
                 confidence=result.score,
+                related=self.related(best.slug),
             )
 
         score = result.score
@@ -242,7 +253,80 @@ class Service:
     def show(self, slug: str, asker: Asker) -> Reply:
         """Show one answer directly, by its slug (``/answer``, ``show``, a "did you mean" click)."""
         rendered = self._render(self.answer(slug), asker)
-        return Reply(ReplyKind.ANSWER, format_answer(rendered), answer=rendered)
+        return Reply(ReplyKind.ANSWER, format_answer(rendered), answer=rendered, related=self.related(slug))
+
+    def related(self, slug: str) -> tuple[Suggestion, ...]:
+        """Up to ``MAX_RELATED`` answers to offer under ``slug``: its ``see_also`` when the
+        editor wrote one, else the closest answers (by meaning with the encoder, by words
+        without; see ``Matcher.related``)."""
+        return related_answers(self.library.answers, self.matcher, slug)
+
+    def topics(self) -> list[tuple[str, list[Answer]]]:
+        """The answers by ``category`` (headings in alphabetical order, answers by title);
+        answers without a category come last, under « Autres sujets »."""
+        by_category: dict[str, list[Answer]] = {}
+        for answer in self.library.answers.values():
+            by_category.setdefault(answer.category or "", []).append(answer)
+        headings = sorted((c for c in by_category if c), key=normalise)
+        if "" in by_category:
+            headings.append("")
+        return [
+            (heading or OTHER_TOPICS, sorted(by_category[heading], key=lambda a: normalise(a.title)))
+            for heading in headings
+        ]
+
+    # --- review ----------------------------------------------------------------------
+
+    async def suggestion(
+        self, group: QuestionGroup, questions: Sequence[QuestionRecord] | None = None
+    ) -> SuggestedResolution | None:
+        """The answer closest to an open group's questions, if plausible (``bot.core.suggest``)."""
+        if group.status is not ReviewStatus.OPEN:
+            return None
+        if questions is None:
+            questions = (await self.desk.show(group.id))[1]
+        texts = [q.text for q in questions]
+        found = await suggest_resolution(
+            texts,
+            self.match,
+            match_threshold=self.settings.match_threshold,
+            suggest_threshold=self.settings.suggest_threshold,
+            exclude={slug for slug, _ in await self.desk.downvotes(group.id)},
+        )
+        return found if found is not None and found.slug in self.library.answers else None
+
+    async def review_item(self, group_id: int) -> ReviewItem:
+        """One group with everything that helps resolve it: the suggested answer, the
+        "did you mean" answers its askers chose, the 👎 its answers got."""
+        group, questions = await self.desk.show(group_id)
+        return ReviewItem(
+            group,
+            tuple(questions),
+            suggestion=await self.suggestion(group, questions),
+            picks=tuple(await self.desk.picks(group_id)),
+            downvotes=tuple(await self.desk.downvotes(group_id)),
+        )
+
+    async def digest(self, period: dt.timedelta, waiting_limit: int = 50) -> Digest:
+        """What changed over ``period``, for the editors (``bot.core.digest``)."""
+        since = self.desk.now() - period
+        open_groups = await self.desk.list(limit=waiting_limit)
+        waiting = [item for item in await self.review_items(open_groups) if item.suggestion is not None]
+        return Digest(
+            since=since,
+            new_groups=tuple(await self.desk.new_groups(since)),
+            waiting=tuple(waiting),
+            downvoted=tuple(await self.desk.downvoted_answers(since, top=10)),
+            thanks=tuple(await self.desk.answered_thanks_to_lessons(since)),
+        )
+
+    async def review_items(self, groups: list[QuestionGroup]) -> list[ReviewItem]:
+        """``review_item`` for a page of groups (without their questions, to stay light)."""
+        picks = await self.desk.all_picks()
+        return [
+            ReviewItem(group, (), suggestion=await self.suggestion(group), picks=tuple(picks.get(group.id, ())))
+            for group in groups
+        ]
 
     def answer(self, slug: str) -> Answer:
         answer = self.library.answers.get(slug)
@@ -330,6 +414,20 @@ class Service:
             for c in candidates
             if c.slug in self.library.answers
         )
+
+
+def related_answers(
+    answers: Mapping[str, Answer], matcher: Matcher, slug: str, limit: int = MAX_RELATED
+) -> tuple[Suggestion, ...]:
+    """The answers to offer under ``slug``: its ``see_also`` when the editor wrote one,
+    else the matcher's closest (``Matcher.related``: by meaning, or by words)."""
+    answer = answers.get(slug)
+    if answer is None:
+        return ()
+    slugs = answer.see_also or matcher.related(slug, limit)
+    return tuple(
+        Suggestion(other, answers[other].title, 0.0) for other in slugs[:limit] if other in answers and other != slug
+    )
 
 
 def format_answer(answer: RenderedAnswer) -> str:

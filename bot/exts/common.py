@@ -125,3 +125,8 @@ def asker_of(
         server_name=guild.name if guild else None,
         addressee=addressee,
     )
+
+
+def moderator_name(interaction: discord.Interaction[Any]) -> str:
+    """Who acted, as stored in the review history: name and id, so it stays traceable."""
+    return f"{interaction.user.name} ({interaction.user.id})"

@@ -1,7 +1,10 @@
-"""``/faq stats`` and ``/faq reload``: the moderators' view of the FAQ itself."""
+"""``/faq stats``, ``/faq digest`` and ``/faq reload``: the moderators' view of the FAQ itself."""
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
+import io
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -9,13 +12,22 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.chart import weekly_chart
+from bot.core.digest import digest_text
 from bot.exts.common import require_moderator, send
-from bot.exts.formatting import DESCRIPTION_LIMIT, info_embed, stats_embed
+from bot.exts.formatting import DESCRIPTION_LIMIT, info_embed, quote_user_text, stats_embed
 
 if TYPE_CHECKING:
     from bot.app import FaqBot
 
 log = logging.getLogger(__name__)
+
+CHART_NAME = "stats.png"
+DIGEST_PERIODS = [
+    app_commands.Choice(name="7 days", value=7),
+    app_commands.Choice(name="14 days", value=14),
+    app_commands.Choice(name="30 days", value=30),
+]
 
 
 @app_commands.default_permissions(manage_messages=True)
@@ -31,9 +43,30 @@ class FaqCog(commands.GroupCog, group_name="faq", group_description="The FAQ its
     @app_commands.command(name="stats")
     async def stats(self, interaction: discord.Interaction[Any]) -> None:
         """How much the bot answers, and what it misses"""
-        stats = await self.bot.service.desk.stats()
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        desk = self.bot.service.desk
+        stats = await desk.stats()
+        downvoted = await desk.downvoted_answers()
+        # Drawing takes a few hundred milliseconds: off the event loop.
+        png = await asyncio.to_thread(weekly_chart, await desk.weekly())
         titles = {slug: answer.title for slug, answer in self.bot.service.library.answers.items()}
-        await send(interaction, embed=stats_embed(stats, titles), ephemeral=True)
+        embed = stats_embed(stats, titles, downvoted, chart=CHART_NAME)
+        file = discord.File(io.BytesIO(png), filename=CHART_NAME)
+        await send(interaction, embed=embed, file=file, ephemeral=True)
+
+    @app_commands.command(name="digest")
+    @app_commands.describe(days="The period to sum up (default: 7 days)")
+    @app_commands.choices(days=DIGEST_PERIODS)
+    async def digest(self, interaction: discord.Interaction[Any], days: app_commands.Choice[int] | None = None) -> None:
+        """What changed: new questions, suggestions waiting, answers voted down"""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        service = self.bot.service
+        digest = await service.digest(dt.timedelta(days=days.value if days is not None else 7))
+        titles = {slug: answer.title for slug, answer in service.library.answers.items()}
+        text = digest_text(digest, titles, quote=lambda t: quote_user_text(t, 80), now=service.desk.now())
+        embed = info_embed(text[:DESCRIPTION_LIMIT])
+        embed.title = "Le digest de la rédaction"
+        await send(interaction, embed=embed, ephemeral=True)
 
     @app_commands.command(name="reload")
     async def reload(self, interaction: discord.Interaction[Any]) -> None:

@@ -13,7 +13,15 @@ from collections.abc import Iterable, Sequence
 import discord
 
 from bot.core.answers import byline
-from bot.core.models import QuestionGroup, QuestionRecord, RenderedAnswer, ReviewStatus, Stats
+from bot.core.models import (
+    Answer,
+    QuestionGroup,
+    RenderedAnswer,
+    ReviewItem,
+    ReviewStatus,
+    Stats,
+    SuggestedResolution,
+)
 
 DESCRIPTION_LIMIT = 4096
 """Characters in one embed description."""
@@ -174,19 +182,34 @@ def _times(count: int) -> str:
     return "1 fois" if count == 1 else f"{count} fois"
 
 
-def group_line(group: QuestionGroup) -> str:
+def group_line(group: QuestionGroup, suggestion: str | None = None) -> str:
     line = f"**#{group.id}** · {_times(group.count)} · dernière le {_date(group.last_asked)}\n« {quote_user_text(group.representative, 150)} »"
     if group.resolved_slug:
         line += f"\n→ `{group.resolved_slug}`"
     if group.reason:
         line += f"\n→ {quote_user_text(group.reason, 100)}"
+    if suggestion:
+        line += f"\n💡 {suggestion}"
     return line
 
 
-def groups_embed(groups: Sequence[QuestionGroup], status: ReviewStatus, page: int, has_next: bool) -> discord.Embed:
+def suggestion_text(suggestion: SuggestedResolution, titles: dict[str, str]) -> str:
+    """« Titre » (`slug`) · 62 % (par le sens | par les mots)."""
+    title = discord.utils.escape_markdown(titles.get(suggestion.slug, suggestion.slug))
+    how = "par le sens" if suggestion.semantic else "par les mots"
+    return f"« {title} » (`{suggestion.slug}`) · {_percent(suggestion.score)} {how}"
+
+
+def groups_embed(
+    items: Sequence[ReviewItem], status: ReviewStatus, page: int, has_next: bool, titles: dict[str, str] | None = None
+) -> discord.Embed:
     title = f"Questions {STATUS_LABELS[status]} — page {page}"
-    if groups:
-        description = "\n\n".join(group_line(g) for g in groups)
+    titles = titles or {}
+    if items:
+        description = "\n\n".join(
+            group_line(item.group, suggestion_text(item.suggestion, titles) if item.suggestion else None)
+            for item in items
+        )
     elif page == 1:
         description = "Rien ici pour le moment 🎉"
     else:
@@ -194,15 +217,15 @@ def groups_embed(groups: Sequence[QuestionGroup], status: ReviewStatus, page: in
     embed = discord.Embed(
         title=title, description=shorten_block(description, DESCRIPTION_LIMIT), colour=MODERATION_COLOUR
     )
-    hint = "/unanswered show id pour le détail · /unanswered resolve id pour rattacher une réponse"
+    hint = "💡 un bouton résout avec la suggestion · /unanswered show id pour le détail · /unanswered resolve id pour une autre réponse"
     embed.set_footer(text=hint + (" · page suivante ➜" if has_next else ""))
     return embed
 
 
-def group_embed(
-    group: QuestionGroup, questions: Sequence[QuestionRecord], chosen: Sequence[tuple[str, int]] = ()
-) -> discord.Embed:
-    """One group for a moderator; ``chosen`` are the suggestions its askers picked."""
+def group_embed(item: ReviewItem, titles: dict[str, str] | None = None) -> discord.Embed:
+    """One group for a moderator, with every hint at its answer: the suggested one, the
+    "did you mean" answers its askers chose, the 👎 the answers it got."""
+    group, questions, titles = item.group, item.questions, titles or {}
     embed = discord.Embed(
         title=f"Question #{group.id} ({STATUS_LABELS[group.status].rstrip('s')})",
         description=f"« {quote_user_text(group.representative, 1000)} »",
@@ -215,9 +238,16 @@ def group_embed(
         embed.add_field(name="Réponse", value=f"`{group.resolved_slug}`", inline=False)
     if group.reason:
         embed.add_field(name="Raison", value=quote_user_text(group.reason, 1000), inline=False)
-    if chosen:
-        value = ", ".join(f"`{slug}` ({count})" for slug, count in chosen)
+    if item.suggestion:
+        embed.add_field(name="💡 Suggestion", value=suggestion_text(item.suggestion, titles), inline=False)
+    if item.picks:
+        value = "\n".join(f"{_members(count)} choisi *{_title(slug, titles)}* (`{slug}`)" for slug, count in item.picks)
         embed.add_field(name="Choix des membres", value=shorten_block(value, 1024), inline=False)
+    if item.downvotes:
+        value = "\n".join(
+            f"{count} 👎 sur *{_title(slug, titles)}* (`{slug}`) pour cette question" for slug, count in item.downvotes
+        )
+        embed.add_field(name="Votes « pas vraiment »", value=shorten_block(value, 1024), inline=False)
     lines = []
     for record in questions[:10]:
         who = f" — {quote_user_text(record.display_name, 40)}" if record.display_name else ""
@@ -230,11 +260,25 @@ def group_embed(
     return embed
 
 
+def _members(count: int) -> str:
+    return "1 membre a" if count == 1 else f"{count} membres ont"
+
+
+def _title(slug: str, titles: dict[str, str]) -> str:
+    return discord.utils.escape_markdown(titles.get(slug, slug))
+
+
 def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}".replace("%", " %")
 
 
-def stats_embed(stats: Stats, answer_titles: dict[str, str]) -> discord.Embed:
+def stats_embed(
+    stats: Stats,
+    answer_titles: dict[str, str],
+    downvoted: Sequence[tuple[str, int]] = (),
+    chart: str | None = None,
+) -> discord.Embed:
+    """The stats; ``chart`` names the attached PNG shown as the embed's image."""
     embed = discord.Embed(title="Statistiques de la FAQ", colour=MODERATION_COLOUR)
     embed.add_field(name="Questions", value=str(stats.questions))
     embed.add_field(name="Avec une réponse", value=f"{stats.answered} ({_percent(stats.share_answered)})")
@@ -249,7 +293,44 @@ def stats_embed(stats: Stats, answer_titles: dict[str, str]) -> discord.Embed:
         embed.add_field(
             name="Sans réponse, les plus demandées", value=shorten_block("\n".join(lines), 1024), inline=False
         )
+    if downvoted:
+        lines = [f"{n} 👎 · {_title(slug, answer_titles)}" for slug, n in downvoted[:5]]
+        embed.add_field(
+            name="Réponses les plus « pas vraiment »", value=shorten_block("\n".join(lines), 1024), inline=False
+        )
     if stats.groups_by_status:
         value = " · ".join(f"{STATUS_LABELS[s]} : {n}" for s, n in stats.groups_by_status)
         embed.add_field(name="File de relecture", value=value, inline=False)
+    if chart:
+        embed.set_image(url=f"attachment://{chart}")
+    return embed
+
+
+def resolved_text(group: QuestionGroup, title: str) -> str:
+    return (
+        f"✅ Question #{group.id} rattachée à « {discord.utils.escape_markdown(title)} ». "
+        f"Je reconnaîtrai désormais ses {group.count} formulation(s)."
+    )
+
+
+def topic_embed(
+    headings: Sequence[tuple[str, int]], chosen: str | None, answers: Sequence[Answer] = ()
+) -> discord.Embed:
+    """``/sujets``: every heading with its number of answers; once one is chosen, its answers."""
+    if chosen is not None and answers:
+        lines = [f"• {discord.utils.escape_markdown(answer.title)}" for answer in answers]
+        embed = discord.Embed(
+            title=f"📚 {shorten(chosen, TITLE_LIMIT - 2)}",
+            description=shorten_block("\n".join(lines), DESCRIPTION_LIMIT),
+            colour=ANSWER_COLOUR,
+        )
+        embed.set_footer(text="Choisis une réponse dans le menu pour l'afficher, ou un autre thème.")
+        return embed
+    lines = [f"• **{discord.utils.escape_markdown(name)}** · {n} réponse{'s' if n > 1 else ''}" for name, n in headings]
+    embed = discord.Embed(
+        title="📚 Les sujets de la FAQ",
+        description=shorten_block("\n".join(lines) or "Aucune réponse pour l'instant.", DESCRIPTION_LIMIT),
+        colour=ANSWER_COLOUR,
+    )
+    embed.set_footer(text="Choisis un thème dans le menu pour voir ses réponses.")
     return embed

@@ -29,6 +29,9 @@ FRENCH: dict[str, str] = {
     "Show one answer from the FAQ": "Afficher une réponse de la FAQ",
     "topic": "sujet",
     "Start typing the topic, then pick it": "Commence à taper le sujet, puis choisis-le",
+    # /topics
+    "topics": "sujets",
+    "Browse the FAQ by topic": "Parcourir la FAQ par thème",
     # /unanswered
     "unanswered": "sans-réponse",
     "Questions the bot could not answer (moderators)": "Questions restées sans réponse (modération)",
@@ -59,6 +62,13 @@ FRENCH: dict[str, str] = {
     "The FAQ itself (moderators)": "La FAQ elle-même (modération)",
     "stats": "stats",
     "How much the bot answers, and what it misses": "Ce que le bot répond, et ce qui lui manque",
+    "digest": "digest",
+    "What changed: new questions, suggestions waiting, answers voted down": "Ce qui a changé : nouvelles questions, suggestions en attente, réponses mal notées",
+    "days": "période",
+    "The period to sum up (default: 7 days)": "La période à résumer (par défaut : 7 jours)",
+    "7 days": "7 jours",
+    "14 days": "14 jours",
+    "30 days": "30 jours",
     "reload": "recharger",
     "Re-read the answer files now and report problems": "Relire les fichiers de réponses maintenant et signaler les problèmes",
 }

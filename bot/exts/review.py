@@ -17,9 +17,9 @@ from discord.ext import commands
 
 from bot.core.models import ReviewStatus
 from bot.exts.ask import topic_choices
-from bot.exts.common import faq_bot, require_moderator, send
-from bot.exts.formatting import group_embed, info_embed, quote_user_text
-from bot.exts.views import groups_page
+from bot.exts.common import faq_bot, moderator_name, require_moderator, send
+from bot.exts.formatting import group_embed, info_embed, quote_user_text, resolved_text
+from bot.exts.views import groups_page, review_view, titles_of
 
 if TYPE_CHECKING:
     from bot.app import FaqBot
@@ -64,20 +64,17 @@ class ReviewCog(
     @app_commands.describe(id="The question number shown by /unanswered list")
     async def show(self, interaction: discord.Interaction[Any], id: app_commands.Range[int, 1]) -> None:
         """Show one question and all the ways it was asked"""
-        desk = self.bot.service.desk
-        group, questions = await desk.show(id)
-        await send(interaction, embed=group_embed(group, questions, await desk.picks(group.id)), ephemeral=True)
+        item = await self.bot.service.review_item(id)
+        titles = titles_of(interaction)
+        view = review_view(item, titles)
+        await send(interaction, embed=group_embed(item, titles), ephemeral=True, **({"view": view} if view else {}))
 
     @app_commands.command(name="resolve")
     @app_commands.describe(id="The question number shown by /unanswered list", answer="The answer to attach")
     async def resolve(self, interaction: discord.Interaction[Any], id: app_commands.Range[int, 1], answer: str) -> None:
         """Attach an answer to a question: the bot learns the phrasing"""
         group = await self.bot.service.desk.resolve(id, answer, by=moderator_name(interaction))
-        title = self.bot.service.answer(answer).title
-        text = (
-            f"✅ Question #{group.id} rattachée à « {discord.utils.escape_markdown(title)} ». "
-            f"Je reconnaîtrai désormais ses {group.count} formulation(s)."
-        )
+        text = resolved_text(group, self.bot.service.answer(answer).title)
         await send(interaction, embed=info_embed(text), ephemeral=True)
 
     @resolve.autocomplete("answer")
@@ -110,11 +107,6 @@ class ReviewCog(
         file = discord.File(io.BytesIO(content.encode("utf-8-sig")), filename=EXPORT_NAME)
         rows = max(content.count("\n") - 1, 0)
         await send(interaction, content=f"📄 {rows} groupe(s) de questions.", file=file, ephemeral=True)
-
-
-def moderator_name(interaction: discord.Interaction[Any]) -> str:
-    """Who acted, as stored in the review history: name and id, so it stays traceable."""
-    return f"{interaction.user.name} ({interaction.user.id})"
 
 
 __all__ = ["ReviewCog"]

@@ -16,13 +16,26 @@ from typing import Any
 
 import discord
 
-from bot.core.models import Reply, ReviewStatus
-from bot.exts.common import NOT_A_MODERATOR, asker_of, faq_bot, is_moderator, report_error, send
-from bot.exts.formatting import BUTTON_LABEL_LIMIT, groups_embed, is_link, shorten
+from bot.core.models import Answer, Reply, ReviewItem, ReviewStatus
+from bot.exts.common import NOT_A_MODERATOR, asker_of, faq_bot, is_moderator, moderator_name, report_error, send
+from bot.exts.formatting import (
+    BUTTON_LABEL_LIMIT,
+    groups_embed,
+    info_embed,
+    is_link,
+    resolved_text,
+    shorten,
+    topic_embed,
+)
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 10
+SELECT_OPTIONS = 25
+"""Discord's limit of options in one select menu."""
+SELECT_LABEL_LIMIT = 100
+CUSTOM_ID_LIMIT = 100
+"""Discord refuses the whole message when one custom id is longer: such a button is left out."""
 MAX_LINKED_PARTS = 3
 """How many earlier parts of a split answer the delete button can also remove."""
 
@@ -191,7 +204,151 @@ class PageButton(
         await interaction.response.edit_message(embed=embed, view=view)
 
 
-PERSISTENT_ITEMS: tuple[type[GuardedButton], ...] = (VoteButton, PickButton, DeleteButton, PageButton)
+class ResolveButton(GuardedButton, template=r"faq:resolve:(?P<group>\d+):(?P<slug>[a-z0-9-]+)"):
+    """Resolve a group with one answer in one click (the suggested one, or the one its
+    askers chose): the bot learns the group's phrasings. Moderators only."""
+
+    def __init__(self, group_id: int, slug: str, label: str, *, row: int | None = None) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=shorten(label, BUTTON_LABEL_LIMIT),
+                emoji="✅",
+                style=discord.ButtonStyle.success,
+                custom_id=f"faq:resolve:{group_id}:{slug}",
+                row=row,
+            )
+        )
+        self.group_id = group_id
+        self.slug = slug
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Button[Any], match: re.Match[str]
+    ) -> ResolveButton:
+        return cls(int(match["group"]), match["slug"], item.label or match["slug"])
+
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        if not is_moderator(interaction):
+            await send(interaction, content=NOT_A_MODERATOR, ephemeral=True)
+            return
+        service = faq_bot(interaction).service
+        group = await service.desk.resolve(self.group_id, self.slug, by=moderator_name(interaction))
+        text = resolved_text(group, service.answer(self.slug).title)
+        await send(interaction, embed=info_embed(text), ephemeral=True)
+
+
+class RelatedButton(GuardedButton, template=r"faq:rel:(?P<slug>[a-z0-9-]+)"):
+    """A related answer under an answer: shows it to whoever clicks, privately."""
+
+    def __init__(self, slug: str, title: str = "") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=shorten(title or slug, BUTTON_LABEL_LIMIT),
+                emoji="📎",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"faq:rel:{slug}",
+                row=1,
+            )
+        )
+        self.slug = slug
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Button[Any], match: re.Match[str]
+    ) -> RelatedButton:
+        return cls(match["slug"], item.label or "")
+
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        await show_privately(interaction, self.slug)
+
+
+async def show_privately(interaction: discord.Interaction[Any], slug: str) -> None:
+    """One answer, for the member who clicked only, through the one delivery path."""
+    from bot.exts.delivery import Visibility, plan, to_interaction  # see PickButton.handle
+
+    asker = asker_of(interaction.user, interaction.guild, interaction.channel_id)
+    reply = faq_bot(interaction).service.show(slug, asker)
+    await to_interaction(interaction, plan(reply, asker_id=interaction.user.id, visibility=Visibility.PRIVATE))
+
+
+class GuardedSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"faq:never-matches-select"):
+    """A persistent select menu; errors go the way of ``GuardedButton``'s. Its state is
+    in the message (the options), so the item is rebuilt empty from any click."""
+
+    def __init__(self, custom_id: str, placeholder: str, options: Sequence[tuple[str, str]], row: int) -> None:
+        super().__init__(
+            discord.ui.Select(
+                custom_id=custom_id,
+                placeholder=placeholder,
+                options=[
+                    discord.SelectOption(label=shorten(label, SELECT_LABEL_LIMIT), value=value[:SELECT_LABEL_LIMIT])
+                    for label, value in options[:SELECT_OPTIONS]
+                ]
+                or [discord.SelectOption(label="—", value="-")],
+                row=row,
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Select[Any], match: re.Match[str]
+    ) -> GuardedSelect:
+        return cls()  # type: ignore[call-arg]
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            values = (interaction.data or {}).get("values") or []
+            await self.handle(interaction, str(values[0]) if values else "")
+        except Exception as error:
+            await report_error(interaction, error)
+
+    async def handle(self, interaction: discord.Interaction[Any], value: str) -> None:
+        raise NotImplementedError
+
+
+class CategorySelect(GuardedSelect, template=r"faq:topics"):
+    """``/sujets``: pick a heading, the message then lists its answers."""
+
+    def __init__(self, categories: Sequence[str] = ()) -> None:
+        super().__init__("faq:topics", "Choisis un thème…", [(name, name) for name in categories], row=1)
+
+    async def handle(self, interaction: discord.Interaction[Any], value: str) -> None:
+        embed, view = topics_page(faq_bot(interaction).service.topics(), value)
+        await interaction.response.edit_message(embed=embed, view=view)
+
+
+class AnswerSelect(GuardedSelect, template=r"faq:topic"):
+    """``/sujets``: pick an answer of the chosen heading, it is shown (privately)."""
+
+    def __init__(self, answers: Sequence[Answer] = ()) -> None:
+        super().__init__("faq:topic", "Choisis une réponse…", [(a.title, a.slug) for a in answers], row=0)
+
+    async def handle(self, interaction: discord.Interaction[Any], value: str) -> None:
+        await show_privately(interaction, value)
+
+
+def topics_page(
+    topics: Sequence[tuple[str, Sequence[Answer]]], chosen: str | None = None
+) -> tuple[discord.Embed, discord.ui.View]:
+    """The browse menu: the headings, and once one is chosen, its answers to pick from."""
+    view = discord.ui.View(timeout=None)
+    answers = next((list(found) for name, found in topics if name == chosen), None)
+    if answers:
+        view.add_item(AnswerSelect(answers))
+    view.add_item(CategorySelect([name for name, _ in topics]))
+    return topic_embed([(name, len(found)) for name, found in topics], chosen, answers or ()), view
+
+
+PERSISTENT_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
+    VoteButton,
+    PickButton,
+    DeleteButton,
+    PageButton,
+    ResolveButton,
+    RelatedButton,
+    CategorySelect,
+    AnswerSelect,
+)
 
 
 async def groups_page(
@@ -199,13 +356,55 @@ async def groups_page(
 ) -> tuple[discord.Embed, discord.ui.View]:
     """One page of question groups, with its previous/next buttons."""
     page = max(page, 1)
-    desk = faq_bot(interaction).service.desk
-    groups = await desk.list(status, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    service = faq_bot(interaction).service
+    groups = await service.desk.list(status, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     has_next = len(groups) > PAGE_SIZE
+    items = await service.review_items(groups[:PAGE_SIZE])
     view = discord.ui.View(timeout=None)
     view.add_item(PageButton(status, max(page - 1, 1), forward=False, disabled=page == 1))
     view.add_item(PageButton(status, page + 1, forward=True, disabled=not has_next))
-    return groups_embed(groups[:PAGE_SIZE], status, page, has_next), view
+    titles = titles_of(interaction)
+    for n, item in enumerate(i for i in items if i.suggestion is not None and fits(i.group.id, i.suggestion.slug)):
+        suggestion = item.suggestion
+        assert suggestion is not None
+        label = f"#{item.group.id} → {titles.get(suggestion.slug, suggestion.slug)}"
+        view.add_item(ResolveButton(item.group.id, suggestion.slug, label, row=1 + n // 5))
+    return groups_embed(items, status, page, has_next, titles), view
+
+
+def review_view(item: ReviewItem, titles: dict[str, str]) -> discord.ui.View | None:
+    """Under ``/unanswered show``: resolve with the suggestion, or with what members chose
+    (one click each; another answer: ``/unanswered resolve`` and its autocomplete)."""
+    if item.group.status is not ReviewStatus.OPEN:
+        return None
+    view = discord.ui.View(timeout=None)
+    picks = dict(item.picks)
+    offered: list[str] = []
+
+    def members(slug: str) -> str:
+        count = picks.get(slug, 0)
+        return "" if not count else " (choisie par 1 membre)" if count == 1 else f" (choisie par {count} membres)"
+
+    if item.suggestion is not None and fits(item.group.id, item.suggestion.slug):
+        slug = item.suggestion.slug
+        label = f"Résoudre avec « {titles.get(slug, slug)} »{members(slug)}"
+        view.add_item(ResolveButton(item.group.id, slug, label))
+        offered.append(slug)
+    for slug in picks:
+        if slug not in offered and len(offered) < 5 and fits(item.group.id, slug):
+            label = f"Confirmer « {titles.get(slug, slug)} »{members(slug)}"
+            view.add_item(ResolveButton(item.group.id, slug, label))
+            offered.append(slug)
+    return view if offered else None
+
+
+def fits(group_id: int, slug: str) -> bool:
+    """Whether a ``ResolveButton`` for this group and answer has a custom id Discord accepts."""
+    return len(f"faq:resolve:{group_id}:{slug}") <= CUSTOM_ID_LIMIT
+
+
+def titles_of(interaction: discord.Interaction[Any]) -> dict[str, str]:
+    return {slug: answer.title for slug, answer in faq_bot(interaction).service.library.answers.items()}
 
 
 def answer_view(reply: Reply, *, asker_id: int, previous: Sequence[int], public: bool) -> discord.ui.View | None:
@@ -220,6 +419,9 @@ def answer_view(reply: Reply, *, asker_id: int, previous: Sequence[int], public:
     source = reply.answer.source if reply.answer else None
     if source and is_link(source):
         view.add_item(discord.ui.Button(label="Source", emoji="🔗", url=source))
+    for related in reply.related[:3]:
+        if len(f"faq:rel:{related.slug}") <= CUSTOM_ID_LIMIT:
+            view.add_item(RelatedButton(related.slug, related.title))
     return view if view.children else None
 
 

@@ -24,6 +24,7 @@ import aiosqlite
 from bot.core.errors import DatabaseError, UnknownQuestion, UnknownRecordedQuestion
 from bot.core.models import (
     Asker,
+    DayCounts,
     ForgetResult,
     LearnedPhrasing,
     QuestionGroup,
@@ -276,6 +277,40 @@ class Repository:
             except sqlite3.IntegrityError:
                 raise UnknownRecordedQuestion(question_id) from None
 
+    async def file_for_review(self, question_id: int, grouping_key: str, group_id: int | None) -> int | None:
+        """Put an answered question in the review queue (it got 👎): in ``group_id`` if that
+        group is still open, else in a new open group. Returns the group id, or ``None``
+        when the question is unknown, unanswered or already in a group (nothing changes)."""
+        async with self._write() as db:
+            row = await self._one("SELECT answer_slug, group_id, asked_at FROM questions WHERE id = ?", (question_id,))
+            if row is None or row["answer_slug"] is None or row["group_id"] is not None:
+                return None
+            if group_id is not None and not await self._is_open(group_id):
+                group_id = None
+            if group_id is None:
+                cursor = await db.execute(
+                    "INSERT INTO question_groups (status, created_at) VALUES ('open', ?)", (row["asked_at"],)
+                )
+                group_id = cursor.lastrowid
+            await db.execute(
+                "UPDATE questions SET group_id = ?, grouping_key = ? WHERE id = ?",
+                (group_id, grouping_key, question_id),
+            )
+        return group_id
+
+    async def unfile_without_downvotes(self, question_id: int) -> None:
+        """Take an answered question back out of an open group once no 👎 is left on it
+        (the member changed their mind); a group left empty goes with it."""
+        async with self._write() as db:
+            await db.execute(
+                """UPDATE questions SET group_id = NULL, grouping_key = NULL
+                   WHERE id = ? AND answer_slug IS NOT NULL
+                   AND group_id IN (SELECT id FROM question_groups WHERE status = 'open')
+                   AND NOT EXISTS (SELECT 1 FROM votes WHERE question_id = questions.id AND helpful = 0)""",
+                (question_id,),
+            )
+            await self._delete_empty_groups(db)
+
     async def record_pick(self, question_id: int, user_id: int, slug: str) -> bool:
         """Note which suggestion the asker chose; only their own unanswered question counts."""
         async with self._write() as db:
@@ -322,6 +357,73 @@ class Repository:
             groups_by_status=tuple((status, counts.get(status, 0)) for status in ReviewStatus),
         )
 
+    async def downvoted_answers(self, since: dt.datetime | None = None, top: int = 5) -> list[tuple[str, int]]:
+        """Answers that got 👎 (since ``since``), most 👎 first: the answer given, or the
+        "did you mean" answer the asker picked."""
+        rows = await self._all(
+            """SELECT COALESCE(q.answer_slug, q.picked_slug) AS slug, COUNT(*) AS downvotes
+               FROM votes v JOIN questions q ON q.id = v.question_id
+               WHERE v.helpful = 0 AND COALESCE(q.answer_slug, q.picked_slug) IS NOT NULL AND v.voted_at >= ?
+               GROUP BY slug ORDER BY downvotes DESC, slug LIMIT ?""",
+            (to_db_time(since) if since is not None else "", top),
+        )
+        return [(str(row["slug"]), int(row["downvotes"])) for row in rows]
+
+    async def downvotes_by_group(self, group_id: int) -> list[tuple[str, int]]:
+        """👎 on the answers this group's questions got, per answer, most first."""
+        rows = await self._all(
+            """SELECT COALESCE(q.answer_slug, q.picked_slug) AS slug, COUNT(*) AS downvotes
+               FROM votes v JOIN questions q ON q.id = v.question_id
+               WHERE v.helpful = 0 AND q.group_id = ? AND COALESCE(q.answer_slug, q.picked_slug) IS NOT NULL
+               GROUP BY slug ORDER BY downvotes DESC, slug""",
+            (group_id,),
+        )
+        return [(str(row["slug"]), int(row["downvotes"])) for row in rows]
+
+    async def daily_counts(self, since: dt.datetime) -> list[DayCounts]:
+        """Per UTC day since ``since``: questions asked, answered, votes and helpful votes."""
+        when = to_db_time(since)
+        asked = await self._all(
+            """SELECT substr(asked_at, 1, 10) AS day, COUNT(*) AS questions, COUNT(answer_slug) AS answered
+               FROM questions WHERE asked_at >= ? GROUP BY day""",
+            (when,),
+        )
+        voted = await self._all(
+            """SELECT substr(voted_at, 1, 10) AS day, COUNT(*) AS votes, COALESCE(SUM(helpful), 0) AS helpful
+               FROM votes WHERE voted_at >= ? GROUP BY day""",
+            (when,),
+        )
+        days: dict[str, dict[str, int]] = {}
+        for row in asked:
+            days.setdefault(row["day"], {}).update(questions=int(row["questions"]), answered=int(row["answered"]))
+        for row in voted:
+            days.setdefault(row["day"], {}).update(votes=int(row["votes"]), helpful=int(row["helpful"]))
+        return [DayCounts(dt.date.fromisoformat(day), **counts) for day, counts in sorted(days.items())]
+
+    async def groups_created_since(self, since: dt.datetime) -> list[QuestionGroup]:
+        """Open groups started since ``since``, most asked first."""
+        sql = _GROUPS_SQL.format(where="g.status = 'open' AND g.created_at >= ?", order=_BY_COUNT)
+        return [_group(row) for row in await self._all(sql, (to_db_time(since), -1, 0))]
+
+    async def answered_since(self, since: dt.datetime) -> list[QuestionRecord]:
+        """Questions the bot answered since ``since``, oldest first."""
+        rows = await self._all(
+            f"{_QUESTIONS_SQL} WHERE q.answer_slug IS NOT NULL AND q.asked_at >= ? ORDER BY q.asked_at, q.id",
+            (to_db_time(since),),
+        )
+        return [_question(row) for row in rows]
+
+    async def learned_since(self, since: dt.datetime) -> list[tuple[LearnedPhrasing, dt.datetime]]:
+        """Phrasings moderators taught since ``since``, with when, oldest first."""
+        rows = await self._all(
+            "SELECT slug, text, learned_at FROM learned_phrasings WHERE learned_at >= ? ORDER BY learned_at, id",
+            (to_db_time(since),),
+        )
+        return [
+            (LearnedPhrasing(slug=row["slug"], text=row["text"]), from_db_time(row["learned_at"]))  # type: ignore[misc]
+            for row in rows
+        ]
+
     # Privacy -----------------------------------------------------------------------------
 
     async def forget_user(self, user_id: int) -> ForgetResult:
@@ -344,13 +446,15 @@ class Repository:
     async def purge(self, before: dt.datetime) -> int:
         """Delete the closed questions (answered, resolved, dismissed) asked before ``before``.
 
-        Open ones are the editors' to-do list and are never purged; learned phrasings stay
+        Open ones (an answered question voted 👎 waits in an open group too) are the
+        editors' to-do list and are never purged; learned phrasings stay
         (they are what the bot learned, not a record of who asked).
         """
         async with self._write() as db:
             cursor = await db.execute(
                 """DELETE FROM questions WHERE asked_at < ?
-                   AND (answer_slug IS NOT NULL OR group_id IN (SELECT id FROM question_groups WHERE status != 'open'))""",
+                   AND ((answer_slug IS NOT NULL AND group_id IS NULL)
+                        OR group_id IN (SELECT id FROM question_groups WHERE status != 'open'))""",
                 (to_db_time(before),),
             )
             purged = cursor.rowcount

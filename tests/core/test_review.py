@@ -280,3 +280,21 @@ async def test_a_desk_opened_to_read_refuses_to_record_and_stores_nothing(tmp_pa
         assert await reader.list() == []
     finally:
         await connection.close()
+
+
+async def test_a_thumbs_down_files_the_answered_question_for_review(desk: ReviewDesk, matcher: Matcher) -> None:
+    answered = await desk.record(ALICE, "combien gagne un CM ?", "salaire", 0.9)
+    again = await desk.record(BOB, "combien gagne un CM ??", "salaire", 0.9)
+    await desk.vote(answered, 222, True)
+    assert await desk.list() == []  # 👍: nothing to review
+    await desk.vote(answered, 222, False)
+    await desk.vote(again, 333, False)
+    (group,) = await desk.list()  # both 👎 questions, alike: one group
+    assert group.count == 2 and set(group.question_ids) == {answered, again}
+    assert await desk.downvotes(group.id) == [("salaire", 2)]
+    assert matcher.match("combien gagne un CM ?").best.slug == "salaire"  # type: ignore[union-attr]
+    await desk.vote(again, 333, True)  # changed their mind: leaves the queue
+    (group,) = await desk.list()
+    assert group.question_ids == (answered,)
+    await desk.resolve(group.id, "freelance-ou-salarie", "ed")  # the moderator decides what is learned
+    assert ("freelance-ou-salarie", "combien gagne un CM ?") in await desk.learned()

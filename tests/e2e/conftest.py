@@ -19,7 +19,7 @@ from bot.app import FaqBot
 from bot.config import Settings
 from bot.wiring import open_service
 from tests.conftest import ANSWERS, write_answer
-from tests.fake_discord import TOKEN, FakeDiscord, FakeUser, point_discord_py_at, start_client
+from tests.fake_discord import TOKEN, FakeDiscord, FakeUser, Msg, point_discord_py_at, start_client
 
 COOLDOWN = 30.0
 
@@ -61,6 +61,11 @@ def greeting_answer_file(directory: Path) -> Path:
     )
 
 
+def action_labels(message: Msg) -> list[str | None]:
+    """The labels of a message's buttons, less the related answers' row (``faq:rel:…``)."""
+    return [b.get("label") for b in message.buttons if not str(b.get("custom_id", "")).startswith("faq:rel:")]
+
+
 @dataclass
 class World:
     fake: FakeDiscord
@@ -75,12 +80,22 @@ class World:
         return self.fake.add_user(f"member{number}", f"{name} {number}", roles=roles)
 
 
-async def start_world(tmp: Path, fake: FakeDiscord | None = None, **overrides: object) -> AsyncIterator[World]:
-    """A running bot on a fake Discord (a new one unless ``fake`` is given, already started)."""
+async def start_world(
+    tmp: Path,
+    fake: FakeDiscord | None = None,
+    *,
+    prepare: Callable[[Path], object] | None = None,
+    **overrides: object,
+) -> AsyncIterator[World]:
+    """A running bot on a fake Discord (a new one unless ``fake`` is given, already started).
+
+    ``prepare(answers_dir)`` adds answer files before the bot starts."""
     answers_dir = tmp / "answers"
     shutil.copytree(ANSWERS, answers_dir)
     long_answer_file(answers_dir)
     greeting_answer_file(answers_dir)
+    if prepare is not None:
+        prepare(answers_dir)
     fake = fake or await FakeDiscord().start()
     settings = Settings(
         discord_token=TOKEN,

@@ -7,7 +7,7 @@ import pytest
 from bot.core.models import Asker
 from bot.exts.ask import REPEATED_NOTE, REPEATED_NOTE_DM
 from bot.exts.delivery import DM_REFUSED
-from tests.e2e.conftest import GREETED_QUESTION, World
+from tests.e2e.conftest import GREETED_QUESTION, World, action_labels
 from tests.fake_discord import FakeDiscord, FakeUser
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -23,7 +23,7 @@ async def test_ask_answers_publicly_with_an_embed_and_buttons(fake: FakeDiscord,
     assert not reply.ephemeral
     assert reply.embeds[0]["title"] == SALARY_TITLE
     assert len(reply.embeds[0]["description"]) > 200
-    assert [b.get("label") for b in reply.buttons] == ["Utile", "Pas vraiment", "Supprimer"]
+    assert action_labels(reply) == ["Utile", "Pas vraiment", "Supprimer"]
     assert reply.pings == set()
 
 
@@ -31,7 +31,7 @@ async def test_private_ask_is_ephemeral_without_a_delete_button(fake: FakeDiscor
     injected = await fake.slash("ask", {"question": "comment gérer les trolls ?", "private": True}, user=member)
     reply = await injected.reply()
     assert reply.ephemeral
-    assert [b.get("label") for b in reply.buttons] == ["Utile", "Pas vraiment"]
+    assert action_labels(reply) == ["Utile", "Pas vraiment"]
 
 
 async def test_for_member_pings_that_member_only(world: World, fake: FakeDiscord, member: FakeUser) -> None:
@@ -139,7 +139,7 @@ async def test_answer_command_with_autocomplete(fake: FakeDiscord, member: FakeU
     assert 10 < len(everything) <= 25
     reply = await (await fake.slash("answer", {"topic": "salaire"}, user=member, channel="entraide")).reply()
     assert reply.embeds[0]["title"] == SALARY_TITLE
-    assert [b.get("label") for b in reply.buttons] == ["Supprimer"]
+    assert action_labels(reply) == ["Supprimer"]
 
 
 async def test_answer_with_an_unknown_topic_says_so(fake: FakeDiscord, member: FakeUser) -> None:
@@ -163,7 +163,7 @@ async def test_long_answer_is_split_within_discord_limits(fake: FakeDiscord, mem
     assert messages[0].embeds[0]["url"] == "https://example.org/guide-long"
     assert all(not m.buttons for m in messages[:-1])
     last = messages[-1]
-    assert [b.get("label") for b in last.buttons] == ["Supprimer", "Source"]
+    assert action_labels(last) == ["Supprimer", "Source"]
     assert last.embeds[-1]["footer"]["text"] == "La rédaction"
     # Deleting the last part removes every part.
     await (await fake.click(last, last.button("Supprimer"), user=member)).settle()

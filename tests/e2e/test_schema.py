@@ -51,6 +51,6 @@ async def test_every_name_and_description_has_french(fake: FakeDiscord) -> None:
         for option in node.get("options") or []:
             walk(option)
 
-    assert fake.command_names() == ["answer", "ask", "faq", "unanswered"]
+    assert fake.command_names() == ["answer", "ask", "faq", "topics", "unanswered"]
     for command in fake.commands[fake.guild_id]:
         walk(command)

@@ -41,7 +41,10 @@ async def test_did_you_mean_then_pick_replaces_the_suggestions(world: World, fak
     assert record.picked_slug == first["custom_id"].split(":")[4]
     shown = await (await fake.slash("unanswered show", {"id": record.group_id}, user="carol")).reply()
     fields = {f["name"]: f["value"] for f in shown.embeds[0]["fields"]}
-    assert fields["Choix des membres"] == f"`{record.picked_slug}` (1)"
+    title = world.bot.service.answer(record.picked_slug).title
+    assert fields["Choix des membres"] == f"1 membre a choisi *{title}* (`{record.picked_slug}`)"
+    confirm = shown.button("(choisie par 1 membre)")  # the suggestion, or a button of its own
+    assert confirm["custom_id"] == f"faq:resolve:{record.group_id}:{record.picked_slug}"
     assert f"→ `{record.picked_slug}`" in fields["Formulations"]
     # The votes count for the original question.
     before = await world.bot.service.desk.stats()

@@ -17,7 +17,13 @@ async def test_guild_sync_removes_commands_left_from_an_earlier_global_sync(tmp_
     async with aclosing(start_world(tmp_path, fake=fake)) as worlds:
         world = await anext(worlds)
         assert fake.commands[None] == []  # /ask no longer shows twice
-        assert sorted(c["name"] for c in fake.commands[fake.guild_id]) == ["answer", "ask", "faq", "unanswered"]
+        assert sorted(c["name"] for c in fake.commands[fake.guild_id]) == [
+            "answer",
+            "ask",
+            "faq",
+            "topics",
+            "unanswered",
+        ]
         reply = await (await fake.slash("ask", {"question": "combien gagne un CM ?"}, user=world.new_member())).reply()
         assert reply.embeds  # and /ask still answers in the guild
 

@@ -41,3 +41,17 @@ def test_short_replies_are_one_line_as_visible_as_asked() -> None:
         delivery = plan(reply, asker_id=1, visibility=Visibility.PUBLIC, short=Visibility.PUBLIC)
         assert delivery.visibility is Visibility.PUBLIC
         assert [(p.content, p.embeds, p.buttons) for p in delivery.parts] == [("Merci !", (), None)]
+
+
+def test_related_answers_are_a_second_row_of_buttons_under_an_answer() -> None:
+    related = (
+        Suggestion("outils", "Les outils", 0.0),
+        Suggestion("x" * 95, "Une réponse au nom trop long pour Discord", 0.0),
+        Suggestion("salaire", "Combien gagne un CM ?", 0.0),
+    )
+    reply = Reply(ReplyKind.ANSWER, "", question_id=7, answer=LONG, related=related)
+    view = plan(reply, asker_id=1, visibility=Visibility.PRIVATE).parts[-1].buttons([])  # type: ignore[misc]
+    assert view is not None
+    rows = [(item.custom_id, item.row) for item in view.children]
+    # the one whose custom id Discord would refuse is left out, not the whole message
+    assert rows == [("faq:vote:7:1", None), ("faq:vote:7:0", None), ("faq:rel:outils", 1), ("faq:rel:salaire", 1)]

@@ -230,6 +230,7 @@ ACTION_ROWS = 5
 ROW_WIDTH = 5
 BUTTON_LABEL = 80
 CUSTOM_ID = 100
+SELECT_OPTIONS = 25
 AUTOCOMPLETE_CHOICES = 25
 CHOICE_NAME = 100
 
@@ -283,7 +284,18 @@ def message_problems(payload: dict[str, Any], *, creating: bool, has_files: bool
         children = row.get("components") or []
         if row.get("type") != 1 or not children or len(children) > ROW_WIDTH:
             problems.append(f"components[{i}]: an action row holds 1 to {ROW_WIDTH} components")
+        if any(child.get("type") == 3 for child in children) and len(children) > 1:
+            problems.append(f"components[{i}]: a select menu takes a whole action row")
         for child in children:
+            if child.get("type") == 3:
+                options = child.get("options") or []
+                if not 1 <= len(options) <= SELECT_OPTIONS:
+                    problems.append(f"components[{i}]: a select menu holds 1 to {SELECT_OPTIONS} options")
+                if len({o.get("value") for o in options}) != len(options):
+                    problems.append(f"components[{i}]: duplicate option values")
+                for option in options:
+                    if not 1 <= len(option.get("label") or "") <= 100 or not 1 <= len(option.get("value") or "") <= 100:
+                        problems.append(f"components[{i}]: option label and value must be 1 to 100 characters")
             label = child.get("label") or ""
             if len(label) > BUTTON_LABEL:
                 problems.append(f"components[{i}]: label longer than {BUTTON_LABEL}: {label!r}")

@@ -136,6 +136,13 @@ class Msg:
             raise FakeDiscordError(f"expected one button labelled {label!r}, found {len(found)} in {labels}")
         return found[0]
 
+    def select(self, custom_id: str) -> dict[str, Any]:
+        """The select menu with this custom id (fails the test if there is none)."""
+        found = [c for c in self.buttons if c.get("type") == 3 and c.get("custom_id") == custom_id]
+        if len(found) != 1:
+            raise FakeDiscordError(f"expected one select menu {custom_id!r}, found {len(found)}")
+        return found[0]
+
     @property
     def text(self) -> str:
         """Everything a reader sees: content, embed titles, descriptions, fields and footers."""
@@ -736,6 +743,26 @@ class FakeDiscord:
             raise FakeDiscordError(f"button {custom_id!r} is disabled")
         channel = next(name for name, c in self.channels.items() if c.id == current.channel_id)
         data = {"custom_id": custom_id, "component_type": 2}
+        return await self._inject(3, data, user=user, channel=channel, locale=locale, message=current)
+
+    async def choose(
+        self, message: Msg, custom_id: str, values: list[str], *, user: str | FakeUser = "alice", locale: str = "fr"
+    ) -> Injected:
+        """Pick ``values`` in a select menu of a message the bot sent (as Discord's client
+        does, only among the menu's options)."""
+        current = message.refresh()
+        if current.deleted:
+            raise FakeDiscordError("cannot use a menu on a deleted message")
+        menu = next((c for c in current.buttons if c.get("custom_id") == custom_id), None)
+        if menu is None or menu.get("type") != 3:
+            raise FakeDiscordError(f"message has no select menu {custom_id!r}")
+        offered = [option["value"] for option in menu.get("options") or []]
+        if not values or any(v not in offered for v in values):
+            raise FakeDiscordError(f"{values!r} not among the menu's options {offered!r}")
+        if not menu.get("min_values", 1) <= len(values) <= menu.get("max_values", 1):
+            raise FakeDiscordError(f"{len(values)} values outside the menu's bounds")
+        channel = next(name for name, c in self.channels.items() if c.id == current.channel_id)
+        data = {"custom_id": custom_id, "component_type": 3, "values": list(values)}
         return await self._inject(3, data, user=user, channel=channel, locale=locale, message=current)
 
     async def post(

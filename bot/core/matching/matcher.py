@@ -23,6 +23,7 @@ import numpy as np
 from bot.core.matching.encoders import Encoder
 from bot.core.matching.lexical import LexicalIndex
 from bot.core.matching.pieces import Piece, Role
+from bot.core.matching.related import by_meaning, by_words
 from bot.core.matching.scoring import combined_candidates, lexical_candidates
 from bot.core.matching.semantic import SemanticIndex, VectorStore, embed_pieces
 from bot.core.models import Answer, Candidate, MatchResult
@@ -50,6 +51,7 @@ class Matcher:
         self._store = store
         self._semantic: SemanticIndex | None = None
         self._semantic_learned: tuple[tuple[str, str], ...] = ()
+        self._related: dict[tuple[str, bool], tuple[str, ...]] = {}
         self.set_learned(learned)
 
     # --- state -----------------------------------------------------------------------
@@ -153,3 +155,18 @@ class Matcher:
         """How alike two questions are, in [0, 1]: for grouping unanswered questions."""
         with self._lock:
             return self._lexical.similarity(a, b)
+
+    def related(self, slug: str, limit: int = 3) -> tuple[str, ...]:
+        """The answers closest to ``slug`` (by meaning once the semantic index is attached,
+        by words until then), for "related answers"; no part of ``match``. Cached: the
+        library of a matcher never changes."""
+        with self._lock:
+            semantic = self._semantic
+            key = (slug, semantic is not None)
+            if key not in self._related:
+                if semantic is not None:
+                    found = by_meaning(semantic, slug, max(limit, 5))
+                else:
+                    found = by_words(self.answers, slug, self._lexical.similarity, max(limit, 5))
+                self._related[key] = found
+            return self._related[key][:limit]

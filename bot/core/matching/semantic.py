@@ -121,6 +121,25 @@ class SemanticIndex:
             body=dict(zip(self.slugs, body.tolist(), strict=True)),
         )
 
+    def answer_similarities(self) -> np.ndarray:
+        """Answer-to-answer cosines (rows and columns in ``slugs`` order) of the mean
+        phrasing vector of each answer: how close two answers are in what members ask.
+
+        For "related answers" only; it plays no part in scoring questions. An answer
+        without phrasings is -1 to every other.
+        """
+        block = self._phrasings
+        size = len(self.slugs)
+        out = np.full((size, size), -1.0, dtype=np.float32)
+        if not len(block.owners):
+            return out
+        sums = np.add.reduceat(block.vectors, block.starts, axis=0)
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        centroids = sums / np.where(norms > 0, norms, 1.0)
+        present = block.present
+        out[np.ix_(present, present)] = centroids @ centroids.T
+        return out
+
 
 def measure_floor(phrasings: _Block, targets: _Block) -> float:
     """Mean, over phrasings, of the best cosine to a row of ``targets`` of *another* answer.
