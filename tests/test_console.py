@@ -212,9 +212,9 @@ def test_run_with_an_unusable_database_path_stops_before_discord(run_cli, tmp_pa
     a_file.write_text("pas un dossier", encoding="utf-8")
     result = run_cli("run", env={"DISCORD_TOKEN": "pas-un-vrai-jeton", "DATABASE_PATH": str(a_file / "bot.sqlite3")})
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines()[-1] == (
+    assert result.stderr.strip().splitlines() == [  # nothing loaded, nothing logged before it
         f"Réglage invalide — DATABASE_PATH: {a_file} est un fichier : il ne peut pas contenir {a_file / 'bot.sqlite3'}"
-    )
+    ]
     assert "Traceback" not in result.stderr and "Event loop is closed" not in result.stderr
 
 
