@@ -288,6 +288,10 @@ def backup(source: Path, target: Path) -> BackupResult:
         finally:
             origin.close()
         os.replace(partial, target)
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc):
+            raise DatabaseUnavailable(f"{source} n'est pas une base de données utilisable : {exc}", source) from None
+        raise DatabaseError(f"sauvegarde de {source} impossible : {exc}") from exc
     except sqlite3.Error as exc:
         raise DatabaseError(f"sauvegarde de {source} impossible : {exc}") from exc
     except OSError as exc:

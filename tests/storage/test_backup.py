@@ -104,3 +104,14 @@ def test_a_backup_without_a_database_names_the_setting(run_cli, tmp_path: Path) 
     assert result.stderr.strip().splitlines() == [
         f"Réglage invalide — DATABASE_PATH: aucune base de données à sauvegarder : {tmp_path / 'absente.sqlite3'} n'existe pas"
     ]
+
+
+def test_a_backup_of_a_file_that_is_no_database_names_the_setting(run_cli, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.sqlite3"
+    notes.write_text("pas une base SQLite, juste du texte " * 50, encoding="utf-8")
+    copy = tmp_path / "copie.sqlite3"
+    result = run_cli("backup", str(copy), env={"DATABASE_PATH": str(notes)})
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"Réglage invalide — DATABASE_PATH: {notes} n'est pas une base de données utilisable"), line
+    assert not copy.exists() and list(tmp_path.glob(".copie.sqlite3.partial*")) == []
