@@ -13,7 +13,6 @@ import contextlib
 import logging
 import signal
 import sys
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -22,6 +21,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Settings
+from bot.core.answers import snapshot
 from bot.core.models import Problem
 from bot.core.service import Service
 from bot.exts.ask import AskCog
@@ -142,19 +142,6 @@ class FaqBot(commands.Bot):
                 await self._watcher
             self._watcher = None
         await super().close()
-
-
-def snapshot(folder: Path) -> dict[Path, tuple[int, int]]:
-    """(modification time, size) of every file under ``folder``; partials included."""
-    result: dict[Path, tuple[int, int]] = {}
-    for path in folder.rglob("*"):
-        try:
-            if path.is_file():
-                stat = path.stat()
-                result[path] = (stat.st_mtime_ns, stat.st_size)
-        except OSError:
-            continue
-    return result
 
 
 async def serve(settings: Settings, *, install_signals: bool = True, **options: Any) -> int:

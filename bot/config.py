@@ -6,6 +6,8 @@ Every problem names the setting so that a bad ``.env`` is fixed in one look.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -28,6 +30,8 @@ class Settings:
     """Everything the bot can be told through its environment; see ``.env.example``."""
 
     discord_token: str | None = None
+    discord_application_id: int | None = None
+    """``None``: read from ``DISCORD_TOKEN`` when needed (see ``application_id``)."""
     guild_ids: tuple[int, ...] = ()
     moderator_role_ids: tuple[int, ...] = ()
     answers_dir: Path = DEFAULT_ANSWERS_DIR
@@ -62,6 +66,7 @@ class Settings:
 
         settings = cls(
             discord_token=get("DISCORD_TOKEN"),
+            discord_application_id=parse("DISCORD_APPLICATION_ID", _snowflake, None),
             guild_ids=parse("GUILD_IDS", _ids, ()),
             moderator_role_ids=parse("MODERATOR_ROLE_IDS", _ids, ()),
             answers_dir=parse("ANSWERS_DIR", Path, DEFAULT_ANSWERS_DIR),
@@ -96,6 +101,21 @@ class Settings:
         if not path.is_dir():
             raise SettingsError(f"ANSWERS_DIR: le dossier {path} n'existe pas")
 
+    def application_id(self) -> tuple[int, str]:
+        """The Discord application's id, and the setting it came from.
+
+        ``DISCORD_APPLICATION_ID`` when set; otherwise the first segment of
+        ``DISCORD_TOKEN``, which is the bot user's id in base64: the application's id too,
+        except for some very old applications, whose owners set the id instead."""
+        if self.discord_application_id is not None:
+            return self.discord_application_id, "DISCORD_APPLICATION_ID"
+        if not self.discord_token:
+            raise SettingsError(
+                "DISCORD_APPLICATION_ID: non défini, et pas de DISCORD_TOKEN d'où le lire "
+                "(portail développeur Discord > General Information > Application ID)"
+            )
+        return _id_from_token(self.discord_token), "DISCORD_TOKEN"
+
     @property
     def log_level_number(self) -> int:
         return logging.getLevelName(self.log_level)
@@ -111,6 +131,24 @@ def _ids(raw: str) -> tuple[int, ...]:
             raise ValueError(f"« {part} » n'est pas un identifiant Discord (des chiffres séparés par des virgules)")
         ids.append(int(part))
     return tuple(ids)
+
+
+def _snowflake(raw: str) -> int:
+    if not raw.isdigit() or not 15 <= len(raw) <= 20:
+        raise ValueError("un identifiant Discord est attendu (15 à 20 chiffres)")
+    return int(raw)
+
+
+def _id_from_token(token: str) -> int:
+    first = token.split(".", 1)[0]
+    try:
+        decoded = base64.b64decode(first + "=" * (-len(first) % 4), altchars=b"-_", validate=True).decode("ascii")
+        return _snowflake(decoded)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise SettingsError(
+            "DISCORD_TOKEN: ce jeton ne commence pas par l'identifiant de l'application ; "
+            "définis DISCORD_APPLICATION_ID (portail développeur > General Information > Application ID)"
+        ) from None
 
 
 def _unit_float(raw: str) -> float:

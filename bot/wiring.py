@@ -19,7 +19,7 @@ from bot.core.matching import Matcher
 from bot.core.matching.encoders import BACKENDS, SHIPPED_BACKEND, Encoder, EncoderUnavailable, load_encoder
 from bot.core.review import ReviewDesk
 from bot.core.service import Service, ServiceSettings
-from bot.storage.database import open_database
+from bot.storage.database import open_database, probe
 from bot.storage.repository import Repository
 from bot.storage.vector_cache import VectorCache
 
@@ -63,6 +63,7 @@ async def open_service(settings: Settings, *, wait_for_index: bool = False, purg
     ``Service.close()`` closes the database and the cache. ``purge=False`` leaves
     ``RETENTION_DAYS`` alone, for the commands that only read (and suggest).
     """
+    probe(settings.database_path)  # an unusable DATABASE_PATH stops here, before anything is loaded
     library = load_library(settings.answers_dir)
     for problem in library.problems:
         log.warning("Réponse ignorée : %s", problem)

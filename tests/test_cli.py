@@ -106,7 +106,7 @@ def test_a_message_without_words_asks_for_one_and_queues_nothing(run_cli) -> Non
     assert "Avec plaisir" in run_cli("ask", "🙏🙏").stdout
     assert "Top 👍" in run_cli("ask", "👍").stdout
     assert "Aucun groupe ouvert" in run_cli("unanswered", "list").stdout
-    run_cli("ask", "Quelle est la meilleure recette de pain au levain ?")
+    run_cli("ask", "Quelle est la meilleure recette de pain au levain ?", "--record")
     assert "pain au levain" in run_cli("unanswered", "list").stdout
 
 
@@ -141,7 +141,7 @@ def test_missing_answers_folder_stops_with_exit_2(run_cli, tmp_path: Path) -> No
 def test_wrong_arguments_give_usage_and_exit_2(run_cli) -> None:
     result = run_cli("ask")
     assert result.returncode == 2
-    assert result.stderr.startswith("usage:")
+    assert result.stderr.startswith("utilisation : ")
     result = run_cli("danse")
     assert result.returncode == 2
 
@@ -149,7 +149,7 @@ def test_wrong_arguments_give_usage_and_exit_2(run_cli) -> None:
 def test_help_everywhere(run_cli) -> None:
     for args in ((), ("check",), ("show",), ("ask",), ("console",), ("eval",), ("run",)):
         result = run_cli(*args, "--help")
-        assert result.returncode == 0 and result.stdout.startswith("usage:"), args
+        assert result.returncode == 0 and result.stdout.startswith("utilisation : "), args
 
 
 def test_eval_prints_a_summary_line(run_cli, tmp_path: Path) -> None:

@@ -80,7 +80,7 @@ def seed(path: Path, *questions: tuple[Asker, str, str | None]) -> None:
 
 def test_console_flow_end_to_end(run_cli, db_path: Path) -> None:
     """Ask 3 variations → one open group of 3 → resolve it → answered, in a new process too."""
-    console = ok(run_cli("console", input="\n".join([*BREAD, "quitter"]) + "\n"))
+    console = ok(run_cli("console", "--record", input="\n".join([*BREAD, "quitter"]) + "\n"))
     assert console.count("équipe de rédaction") == 3
 
     listing = ok(run_cli("unanswered", "list"))
@@ -122,7 +122,7 @@ def test_a_newer_database_is_refused_with_one_clear_line(run_cli, db_path: Path)
 
 
 def test_unknown_group_and_unknown_slug_are_clear_errors(run_cli) -> None:
-    ok(run_cli("ask", BREAD[0]))
+    ok(run_cli("ask", BREAD[0], "--record"))
     group_id = only_group_id(ok(run_cli("unanswered", "list")))
     for command in (["show", "999"], ["resolve", "999", "salaire"], ["dismiss", "999"]):
         error = fails(run_cli("unanswered", *command))
@@ -134,7 +134,7 @@ def test_unknown_group_and_unknown_slug_are_clear_errors(run_cli) -> None:
 
 
 def test_dismiss_keeps_the_group_for_the_record(run_cli) -> None:
-    ok(run_cli("ask", "Comment réparer la chaîne de mon vélo ?"))
+    ok(run_cli("ask", "Comment réparer la chaîne de mon vélo ?", "--record"))
     group_id = only_group_id(ok(run_cli("unanswered", "list")))
     out = ok(run_cli("unanswered", "dismiss", str(group_id), "--reason", "hors sujet"))
     assert f"Groupe #{group_id} écarté (raison : hors sujet)" in out
@@ -221,7 +221,7 @@ def test_reading_commands_never_purge_and_open_only_the_database(run_cli, db_pat
         else:
             assert "casse.md.jinja" in result.stderr and "Traceback" not in result.stderr
     assert "Questions posées : 2" in ok(run_cli("stats", env=env))
-    ok(run_cli("ask", "combien gagne un CM ?", env={"RETENTION_DAYS": "30"}))  # a bot start does purge
+    ok(run_cli("ask", "combien gagne un CM ?", "--record", env={"RETENTION_DAYS": "30"}))  # a bot start does purge
     with sqlite3.connect(db_path) as db:
         assert [row[0] for row in db.execute("SELECT text FROM questions ORDER BY id")] == [
             "vélo ?",

@@ -55,6 +55,7 @@ def test_suggest_threshold_cannot_exceed_match_threshold() -> None:
 def test_env_example_lists_every_setting() -> None:
     assert env_example_names() == {
         "DISCORD_TOKEN",
+        "DISCORD_APPLICATION_ID",
         "GUILD_IDS",
         "MODERATOR_ROLE_IDS",
         "ANSWERS_DIR",

@@ -20,10 +20,11 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from bot import __version__
 from bot.cli import admin, answers, review
-from bot.cli.common import Handler
+from bot.cli.common import Handler, speak_french
 from bot.config import Settings
-from bot.core.errors import BotError, SettingsError
+from bot.core.errors import BotError, DatabaseUnavailable, SettingsError
 
 log = logging.getLogger(__name__)
 
@@ -32,12 +33,16 @@ CLOSED_PIPE_EXIT = 141
 
 
 def build_parser() -> argparse.ArgumentParser:
+    speak_french()
     parser = argparse.ArgumentParser(
         prog="python -m bot",
         description="Un bot Discord qui répond aux questions sur le métier de community manager. "
         "Sans commande : se connecte à Discord si DISCORD_TOKEN est défini, sinon ouvre la console.",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMANDE")
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}", help="afficher la version et quitter"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMANDE", title="commandes")
     for group in (admin, answers, review):
         group.add_commands(commands)
     return parser
@@ -75,6 +80,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return CLOSED_PIPE_EXIT
     except SettingsError as exc:
         print(f"Réglage invalide — {exc}", file=sys.stderr)
+        return 2
+    except DatabaseUnavailable as exc:
+        # Where the database should be is a setting: say which, as for every other one.
+        print(f"Réglage invalide — DATABASE_PATH: {exc}", file=sys.stderr)
         return 2
     except BotError as exc:
         print(f"Erreur : {exc}", file=sys.stderr)

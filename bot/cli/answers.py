@@ -1,11 +1,12 @@
 """The answer commands: ``check``, ``show``, ``index`` and ``eval`` read the answer files
-(and the vector cache) only; ``ask`` and ``console`` answer as the bot does (so they
-store the question, as it does)."""
+(and the vector cache) only; ``ask`` and ``console`` answer as the bot does, but store
+nothing unless given ``--record``: an editor's test questions are not the members'."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
 import json
 import sys
@@ -14,11 +15,20 @@ from typing import Any
 
 from bot.cli.common import answers_option
 from bot.config import Settings
+from bot.core.answers import snapshot
 from bot.core.models import Asker, Reply, ReplyKind
 from bot.wiring import open_service
 
 CONSOLE_GREETING = """Bienvenue ! Pose ta question sur le métier de community manager (Entrée pour envoyer).
-Tape « quitter » ou Ctrl+D pour sortir."""
+Tape « quitter », Ctrl+C ou Ctrl+D pour sortir."""
+NOT_RECORDED = (
+    "Tes questions ne sont pas enregistrées (relance avec --record pour qu'elles le soient, comme sur Discord)."
+)
+RECORDED = "Tes questions sont enregistrées comme sur Discord (file des modérateurs, statistiques)."
+RECORD_HELP = (
+    "enregistrer les questions comme le fait le bot (file des modérateurs, statistiques) ; "
+    "sans cette option, rien n'est écrit dans la base de données"
+)
 NO_TOKEN_HINT = """Aucun DISCORD_TOKEN n'est défini : je démarre la console.
 Pour connecter le bot à Discord, mets le jeton de ton application dans DISCORD_TOKEN
 (fichier .env, voir .env.example) puis relance « python -m bot »."""
@@ -35,14 +45,26 @@ def add_commands(commands: Any) -> None:
     answers_option(show)
     show.set_defaults(handler=cmd_show)
 
-    ask = commands.add_parser("ask", help="poser une question comme sur Discord")
+    ask = commands.add_parser(
+        "ask",
+        help="poser une question comme sur Discord",
+        description="Répond à une question exactement comme le bot. Rien n'est enregistré, sauf avec --record.",
+    )
     ask.add_argument("question", help="la question, entre guillemets")
     answers_option(ask)
     ask.add_argument("--json", action="store_true", help="afficher le résultat en JSON")
+    ask.add_argument("--record", action="store_true", help=RECORD_HELP)
     ask.set_defaults(handler=cmd_ask)
 
-    console = commands.add_parser("console", help="console interactive pour essayer le bot")
+    console = commands.add_parser(
+        "console",
+        help="console interactive pour essayer le bot",
+        description="Répond comme le bot, question après question ; relit les fichiers de réponses modifiés "
+        "avant chaque question, comme le bot les relit en marche. Rien n'est enregistré, sauf avec --record. "
+        "Pour sortir : « quitter », Ctrl+C ou Ctrl+D.",
+    )
     answers_option(console)
+    console.add_argument("--record", action="store_true", help=RECORD_HELP)
     console.set_defaults(handler=cmd_console)
 
     index = commands.add_parser("index", help="préparer l'index sémantique (cache de vecteurs) à l'avance")
@@ -102,7 +124,7 @@ def cmd_show(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
-    reply = asyncio.run(_ask_once(settings, args.question))
+    reply = asyncio.run(_ask_once(settings, args.question, record=args.record))
     if args.json:
         print(json.dumps(reply_json(reply), ensure_ascii=False))
     else:
@@ -120,10 +142,10 @@ def reply_json(reply: Reply) -> dict[str, object]:
     }
 
 
-async def _ask_once(settings: Settings, question: str) -> Reply:
+async def _ask_once(settings: Settings, question: str, *, record: bool) -> Reply:
     service = await open_service(settings, wait_for_index=True)
     try:
-        return await service.ask(question, Asker())
+        return await service.ask(question, Asker(), record=record)
     finally:
         await service.close()
 
@@ -134,27 +156,51 @@ def cmd_default_console(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
-    return asyncio.run(_console(settings))
+    return console(settings, record=getattr(args, "record", False))
 
 
-async def _console(settings: Settings) -> int:
-    service = await open_service(settings, wait_for_index=True)
-    print(CONSOLE_GREETING)
-    try:
-        while True:
-            try:
-                line = await asyncio.to_thread(input, "\nToi > ")
-            except EOFError:
-                print()
-                break
-            if line.strip().lower() in QUIT_WORDS:
-                break
-            if not line.strip():
-                continue
-            reply = await service.ask(line, Asker())
-            print(f"\nBot > {reply.text}")
-    finally:
-        await service.close()
+def console(settings: Settings, *, record: bool) -> int:
+    """The prompt. ``input`` runs on the main thread with no event loop running, so Ctrl+C
+    interrupts it at once (a thread blocked in ``input`` would hold the exit until Enter);
+    each question then runs on one long-lived event loop (``asyncio.Runner``). Ctrl+C,
+    Ctrl+D or « quitter » end it with exit status 0."""
+    if sys.stdin.isatty():
+        with contextlib.suppress(ImportError):
+            import readline  # noqa: F401  (arrow keys and history at the prompt)
+    with asyncio.Runner() as runner:
+        try:
+            service = runner.run(open_service(settings, wait_for_index=True))
+        except KeyboardInterrupt:
+            print()
+            return 0
+        print(CONSOLE_GREETING)
+        print(RECORDED if record else NOT_RECORDED)
+        seen = snapshot(settings.answers_dir)
+        try:
+            while True:
+                try:
+                    line = input("\nToi > ")
+                except (EOFError, KeyboardInterrupt):
+                    print()
+                    break
+                if line.strip().lower() in QUIT_WORDS:
+                    break
+                if not line.strip():
+                    continue
+                current = snapshot(settings.answers_dir)
+                if current != seen:
+                    seen = current
+                    problems = runner.run(service.reload())  # which logs each problem
+                    note = f", {len(problems)} fichier(s) en erreur" if problems else ""
+                    print(f"(Fichiers modifiés : {len(service.library.answers)} réponse(s) servie(s){note}.)")
+                try:
+                    reply = runner.run(service.ask(line, Asker(), record=record))
+                except KeyboardInterrupt:
+                    print()
+                    break
+                print(f"\nBot > {reply.text}")
+        finally:
+            runner.run(service.close())
     print("À bientôt !")
     return 0
 

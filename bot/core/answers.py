@@ -153,6 +153,20 @@ class _AnswerLoader(jinja2.BaseLoader):
         return text, str(path), lambda: path.is_file() and path.stat().st_mtime == mtime
 
 
+def snapshot(folder: Path) -> dict[Path, tuple[int, int]]:
+    """(modification time, size) of every file under ``folder``, partials included: what
+    the bot and the console compare to know that the answers changed."""
+    result: dict[Path, tuple[int, int]] = {}
+    for path in folder.rglob("*"):
+        try:
+            if path.is_file():
+                stat = path.stat()
+                result[path] = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            continue
+    return result
+
+
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
     """Split a file into (front matter, body, line where the body starts)."""
     lines = text.splitlines(keepends=True)
@@ -171,6 +185,10 @@ def load_library(directory: Path, *, today: dt.date | None = None) -> Library:
         library.problems.append(Problem(directory, 1, "le dossier des réponses n'existe pas"))
         return library
     paths, library.problems = answer_paths(directory)
+    if not paths:
+        library.problems.append(
+            Problem(directory, 1, f"aucune réponse dans ce dossier : une réponse est un fichier <slug>{SUFFIX}")
+        )
     renderer = Renderer(directory)
     for path in paths:
         answer, problems = load_answer(path, renderer, today=today)
@@ -212,12 +230,9 @@ def load_answer(path: Path, renderer: Renderer, *, today: dt.date | None = None)
             ),
         ]
     try:
-        meta = yaml.safe_load(front)
+        meta = parse_front_matter(front)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = 2 + mark.line if mark is not None else 1
-        reason = getattr(exc, "problem", None) or str(exc)
-        return None, [*problems, Problem(path, line, f"en-tête YAML invalide : {reason}")]
+        return None, [*problems, yaml_problem(path, front, exc)]
     if not isinstance(meta, dict):
         return None, [
             *problems,
@@ -226,6 +241,7 @@ def load_answer(path: Path, renderer: Renderer, *, today: dt.date | None = None)
 
     fields, field_problems = _validate_fields(path, front, meta)
     problems.extend(field_problems)
+    problems.extend(_swallowed_lines(path, front))
     if problems:
         return None, problems
 
@@ -260,14 +276,22 @@ def _validate_fields(path: Path, front: str, meta: dict[Any, Any]) -> tuple[dict
             fields["title"] = title.strip()
     questions = meta.get("questions")
     if questions not in (None, "", []):
-        if not isinstance(questions, list) or not all(isinstance(q, str) and q.strip() for q in questions):
+        if isinstance(questions, list) and any(isinstance(q, dict) for q in questions):
+            for item in questions:
+                if isinstance(item, dict):
+                    problems.append(_colon_in_item(path, front, item))
+        elif not isinstance(questions, list) or not all(isinstance(q, str) and q.strip() for q in questions):
             problem("questions", "« questions » doit être une liste de phrases non vides")
         else:
             fields["questions"] = tuple(q.strip() for q in questions)
     keywords = meta.get("keywords", [])
     if keywords is None:
         keywords = []
-    if not isinstance(keywords, list) or not all(isinstance(k, str | int | float) and str(k).strip() for k in keywords):
+    if isinstance(keywords, list) and any(isinstance(k, dict) for k in keywords):
+        problems.extend(_colon_in_item(path, front, k) for k in keywords if isinstance(k, dict))
+    elif not isinstance(keywords, list) or not all(
+        isinstance(k, str | int | float) and str(k).strip() for k in keywords
+    ):
         problem("keywords", "« keywords » doit être une liste de mots")
     else:
         fields["keywords"] = tuple(str(k).strip() for k in keywords)
@@ -313,6 +337,108 @@ def _validate_fields(path: Path, front: str, meta: dict[Any, Any]) -> tuple[dict
             except ValueError:
                 problem("updated", "« updated » doit être une date AAAA-MM-JJ")
     return fields, problems
+
+
+QUOTE_HINT = (
+    "une valeur qui contient « : » (deux-points suivi d'une espace, comme en français) "
+    'se met entre guillemets, par exemple : title: "Le métier : les bases"'
+)
+TAB_HINT = "YAML n'accepte pas les tabulations : indente avec des espaces (deux par niveau)"
+INDENT_HINT = (
+    "vérifie l'indentation : les champs (title:, questions:…) commencent en début de ligne, "
+    "et les « - » d'une même liste sont alignés dans la même colonne"
+)
+_AT_CONTEXT = ("while scanning a quoted scalar", "while parsing a flow", "while scanning a simple key")
+"""PyYAML errors found only further down (at the end of the header): the line to show is
+where the construct began (an unclosed quote or bracket, a key without its « : »)."""
+
+
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
+def parse_front_matter(front: str) -> Any:
+    """The front matter as data: with libyaml's C parser when PyYAML was built with it
+    (pure-Python parsing was 7 ms an answer, most of a warm start at 1,000 answers), and
+    with the pure-Python one to describe a mistake (its messages and marks are the ones
+    ``yaml_problem`` explains)."""
+    if _FAST_LOADER is not None:
+        try:
+            return yaml.load(front, Loader=_FAST_LOADER)  # CSafeLoader: safe, like safe_load
+        except yaml.YAMLError:
+            pass
+    return yaml.safe_load(front)
+
+
+def yaml_problem(path: Path, front: str, exc: yaml.YAMLError) -> Problem:
+    """A YAML error as an editor can act on it: French, the file's line, and a hint for
+    the usual causes (an unquoted « : », a tab, a line indented wrong)."""
+    problem = getattr(exc, "problem", None) or ""
+    context = getattr(exc, "context", None) or ""
+    mark = getattr(exc, "problem_mark", None)
+    if context.startswith(_AT_CONTEXT) and getattr(exc, "context_mark", None) is not None:
+        mark = exc.context_mark  # type: ignore[attr-defined]
+    line = 2 + mark.line if mark is not None else 1
+    lines = front.splitlines()
+    text = lines[line - 2] if 0 <= line - 2 < len(lines) else ""
+    if "\t" in text or "'\\t'" in problem:
+        message = f"tabulation dans l'en-tête ; {TAB_HINT}"
+    elif context.startswith("while scanning a quoted scalar"):
+        message = "guillemet ouvert mais jamais fermé ; ferme-le à la fin de la valeur, sur la même ligne"
+    elif context.startswith("while parsing a flow"):
+        message = "crochet [ ou accolade { ouvert mais jamais fermé ; ferme la liste sur la même ligne : [a, b]"
+    elif context.startswith("while scanning a simple key"):
+        message = f"ligne sans « : » ni « - » : un champ s'écrit « nom: valeur », un élément de liste « - valeur » ; {INDENT_HINT}"
+    elif "mapping values are not allowed" in problem:
+        if re.match(r"^\s+[a-z_]+\s*:", text) and not text.lstrip().startswith("-"):
+            message = f"champ décalé vers la droite ; {INDENT_HINT}"
+        else:
+            message = f"« : » au milieu d'une valeur ; {QUOTE_HINT}"
+    elif "expected <block end>" in problem or "expected '-' indicator" in problem or "expected key" in problem:
+        message = f"indentation incohérente ; {INDENT_HINT}"
+    else:
+        message = f"erreur de syntaxe ({problem or type(exc).__name__}) ; {INDENT_HINT}"
+    return Problem(path, line, f"en-tête YAML invalide : {message}")
+
+
+def _colon_in_item(path: Path, front: str, item: dict[Any, Any]) -> Problem:
+    """A list item that YAML read as « key: value »: an unquoted « : » inside a question."""
+    key = str(next(iter(item), ""))
+    pattern = re.compile(rf"(?<![\w-]){re.escape(key)}\s*:")
+    line = next((n for n, text in enumerate(front.splitlines(), start=2) if pattern.search(text)), 1)
+    return Problem(path, line, f"« : » dans un élément de liste : YAML l'a lu comme « nom: valeur » ; {QUOTE_HINT}")
+
+
+_ITEM = re.compile(r"^(?P<indent>[ ]*)-(?:[ ]+(?P<text>.*))?$")
+
+
+def _swallowed_lines(path: Path, front: str) -> list[Problem]:
+    """Items indented further than the item above them, which has text: YAML glues them
+    to it (« - a » then « ···- b » is the one item « a - b »), silently."""
+    problems = []
+    above: re.Match[str] | None = None
+    for number, text in enumerate(front.splitlines(), start=2):
+        item = _ITEM.match(text)
+        if item is None:
+            if not text.startswith(" ") or not text.strip():
+                above = None  # a new field, or a blank line: a new list
+            continue
+        if (
+            above is not None
+            and above["text"]
+            and len(item["indent"]) > len(above["indent"])
+            and not above["text"].rstrip().endswith((":", "|", ">"))
+        ):
+            problems.append(
+                Problem(
+                    path,
+                    number,
+                    f"cette ligne est plus indentée que l'élément du dessus : YAML l'a collée à « {above['text'].strip()} » "
+                    "au lieu d'en faire un élément à part ; aligne son « - » sur celui de la ligne précédente",
+                )
+            )
+            continue
+        above = item
+    return problems
 
 
 def _key_line(front: str, key: str) -> int:
@@ -397,24 +523,44 @@ def few_questions(library: Library, minimum: int = RECOMMENDED_QUESTIONS) -> lis
 
 
 def _duplicate_questions(answers: Iterable[Answer]) -> list[Problem]:
+    """A question written in two answers: the problem goes on the file that brought it in.
+
+    That is the one changed last (modification time; the slug breaks a tie, as in a fresh
+    clone where every file has the same time), and the message names the other file and
+    its line, so the editor sees both without searching."""
     from bot.core.text import normalise
 
-    seen: dict[str, Answer] = {}
+    def age(answer: Answer) -> tuple[int, str]:
+        try:
+            return answer.path.stat().st_mtime_ns, answer.slug
+        except OSError:
+            return 0, answer.slug
+
+    fronts: dict[str, str] = {}
+
+    def line_of(answer: Answer, question: str) -> int:
+        if answer.slug not in fronts:
+            front, _, _ = split_front_matter(answer.path.read_text(encoding=ENCODING))
+            fronts[answer.slug] = front or ""
+        return _question_line(fronts[answer.slug], question)
+
+    seen: dict[str, tuple[Answer, str]] = {}
     problems = []
-    for answer in sorted(answers, key=lambda a: a.slug):
+    for answer in sorted(answers, key=age):
         for question in answer.questions:
             key = normalise(question)
-            other = seen.get(key)
-            if other is not None and other.slug != answer.slug:
-                front, _, _ = split_front_matter(answer.path.read_text(encoding=ENCODING))
+            first = seen.get(key)
+            if first is not None and first[0].slug != answer.slug:
+                other, asked = first
                 problems.append(
                     Problem(
                         answer.path,
-                        _question_line(front or "", question),
-                        f"question déjà présente dans « {other.slug} » : « {question} »",
+                        line_of(answer, question),
+                        f"question déjà présente dans « {other.slug} » ({other.path}:{line_of(other, asked)}) : "
+                        f"« {question} » ; garde-la dans une seule des deux réponses",
                     )
                 )
-            seen.setdefault(key, answer)
+            seen.setdefault(key, (answer, question))
     return problems
 
 

@@ -36,6 +36,15 @@ class DatabaseError(BotError):
     """The database cannot be used as it is (newer than the code, corrupt, unreachable)."""
 
 
+class DatabaseUnavailable(DatabaseError):
+    """The database file cannot be opened or written where the settings say it is: a
+    setting to fix (``DATABASE_PATH``), not a state of the data. ``path`` is that file."""
+
+    def __init__(self, message: str, path: object) -> None:
+        super().__init__(message)
+        self.path = path
+
+
 class UnknownRecordedQuestion(UnknownQuestion):
     """No stored question at all has this id (a vote on a question that was forgotten)."""
 

@@ -194,8 +194,12 @@ class Service:
             time.perf_counter() - start,
         )
 
-    async def ask(self, question: str, asker: Asker) -> Reply:
-        """Answer a question; it is stored before this returns (nothing is ever lost)."""
+    async def ask(self, question: str, asker: Asker, *, record: bool = True) -> Reply:
+        """Answer a question; it is stored before this returns (nothing is ever lost).
+
+        ``record=False`` answers exactly the same but stores nothing (the reply then has no
+        ``question_id``): an editor trying answers from the console must not fill the
+        moderators' queue and the stats with test questions."""
         text = question.strip()
         if not text:
             return Reply(ReplyKind.INVALID, EMPTY_REPLY)
@@ -217,7 +221,7 @@ class Service:
         best = result.best
         if decision is ReplyKind.ANSWER and best is not None and best.slug in self.library.answers:
             rendered = self._render(self.library.answers[best.slug], asker)
-            question_id = await self.desk.record(asker, question, best.slug, result.score)
+            question_id = await self.desk.record(asker, question, best.slug, result.score) if record else None
             return Reply(
                 ReplyKind.ANSWER,
                 format_answer(rendered),
@@ -229,7 +233,7 @@ class Service:
             )
 
         score = result.score
-        question_id = await self.desk.record(asker, question, None, score)
+        question_id = await self.desk.record(asker, question, None, score) if record else None
         suggestions = self._suggestions(choices(result, match_at, suggest_at))
         if suggestions:
             lines = [SUGGEST_REPLY, *(f"• {s.title}" for s in suggestions)]

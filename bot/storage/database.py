@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import sqlite3
 import time
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.core.errors import DatabaseError
+from bot.core.errors import DatabaseError, DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -82,20 +83,66 @@ async def connect(path: Path) -> aiosqlite.Connection:
     ``isolation_level=None`` leaves transactions to us: single statements commit at once
     and the repository opens explicit transactions where several statements belong together.
     Rows come back as ``aiosqlite.Row``: read by column name, never by position.
+    A file that cannot be opened or written raises ``DatabaseUnavailable`` before any
+    aiosqlite thread starts (``probe``).
     """
     path = Path(path)
+    probe(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         connection = await aiosqlite.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     except (OSError, sqlite3.Error) as exc:
-        raise DatabaseError(f"impossible d'ouvrir la base de données {path} : {exc}") from exc
+        raise DatabaseUnavailable(f"impossible d'ouvrir la base de données {path} : {exc}", path) from exc
     connection.row_factory = aiosqlite.Row
     try:
         await _configure(connection)
     except sqlite3.DatabaseError as exc:
         await connection.close()
-        raise DatabaseError(f"{path} n'est pas une base de données utilisable : {exc}") from exc
+        raise DatabaseUnavailable(f"{path} n'est pas une base de données utilisable : {exc}", path) from exc
     return connection
+
+
+def probe(path: Path) -> None:
+    """Check, with a plain short-lived connection, that ``path`` opens as a database that
+    can be written (creating it and its folder if needed).
+
+    Done synchronously before aiosqlite: a connection that fails inside aiosqlite's worker
+    thread leaves that thread behind, and it dies noisily when the event loop closes."""
+    blocking = next((p for p in (path.parent, *path.parent.parents) if p.exists()), None)
+    if blocking is not None and not blocking.is_dir():
+        raise DatabaseUnavailable(f"{blocking} est un fichier : il ne peut pas contenir {path}", path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseUnavailable(
+            f"impossible de créer le dossier {path.parent} de la base de données ({exc.strerror or exc})", path
+        ) from None
+    if path.exists() and not path.is_file():
+        raise DatabaseUnavailable(f"{path} n'est pas un fichier", path)
+    # SQLite writes the file itself and, in WAL mode, a -wal and a -shm beside it.
+    if path.exists() and not os.access(path, os.W_OK):
+        raise DatabaseUnavailable(f"{path} est en lecture seule : le bot doit pouvoir y écrire", path)
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise DatabaseUnavailable(
+            f"le dossier {path.parent} est en lecture seule : le bot doit pouvoir y écrire {path.name} "
+            "et ses fichiers -wal et -shm",
+            path,
+        )
+    try:
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        raise DatabaseUnavailable(f"impossible d'ouvrir la base de données {path} ({exc})", path) from None
+    try:
+        connection.execute("PRAGMA schema_version").fetchone()  # reads the header: "file is not a database"
+        connection.execute("BEGIN IMMEDIATE")  # takes the write lock: "readonly database", "unable to open"
+        connection.execute("ROLLBACK")
+    except sqlite3.DatabaseError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            return  # another process is writing: the file is fine, and writable
+        hint = "vérifie que le bot a le droit d'y écrire" if "readonly" in str(exc) or "open" in str(exc) else ""
+        message = f"{path} n'est pas une base de données utilisable ({exc})"
+        raise DatabaseUnavailable(f"{message} ; {hint}" if hint else message, path) from None
+    finally:
+        connection.close()
 
 
 _PRAGMAS = (
@@ -194,3 +241,61 @@ async def migrate(path: Path) -> tuple[int, int]:
         return await apply_migrations(connection)
     finally:
         await connection.close()
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    version: int
+    questions: int
+    pages: int
+
+
+def backup(source: Path, target: Path) -> BackupResult:
+    """Copy the database at ``source`` to ``target`` through SQLite's online backup API.
+
+    Safe while the bot writes: the copy is taken in one step, inside one read transaction,
+    so it is the database as it was at one instant (every transaction committed before it
+    began, none half-way); in WAL mode the bot's writes carry on meanwhile. The copy is
+    written next to ``target`` first, checked (``PRAGMA integrity_check``), switched to a
+    self-contained file (no ``-wal`` beside it) and only then renamed over ``target``: a
+    failed backup never leaves a half-written file under the name asked for.
+    """
+    source, target = Path(source), Path(target)
+    if not source.is_file():
+        raise DatabaseUnavailable(f"aucune base de données à sauvegarder : {source} n'existe pas", source)
+    if target.resolve() == source.resolve():
+        raise DatabaseError(f"la sauvegarde ne peut pas remplacer la base elle-même ({source})")
+    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        origin = sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            copy = sqlite3.connect(partial)
+            try:
+                origin.backup(copy)  # pages=-1: every page in one step, one snapshot
+                copy.execute("PRAGMA journal_mode = DELETE")
+                (status,) = copy.execute("PRAGMA integrity_check").fetchone()
+                if status != "ok":
+                    raise DatabaseError(f"la copie de {source} ne passe pas le contrôle d'intégrité : {status}")
+                (version,) = copy.execute("PRAGMA user_version").fetchone()
+                (pages,) = copy.execute("PRAGMA page_count").fetchone()
+                has_questions = copy.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'questions'"
+                ).fetchone()
+                questions = copy.execute("SELECT COUNT(*) FROM questions").fetchone()[0] if has_questions else 0
+            finally:
+                copy.close()
+        finally:
+            origin.close()
+        os.replace(partial, target)
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc):
+            raise DatabaseUnavailable(f"{source} n'est pas une base de données utilisable : {exc}", source) from None
+        raise DatabaseError(f"sauvegarde de {source} impossible : {exc}") from exc
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"sauvegarde de {source} impossible : {exc}") from exc
+    except OSError as exc:
+        raise DatabaseError(f"impossible d'écrire la sauvegarde {target} : {exc.strerror or exc}") from exc
+    finally:
+        partial.unlink(missing_ok=True)
+    return BackupResult(version=int(version), questions=int(questions), pages=int(pages))

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
+
+import pytest
 
 from bot.core.answers import Renderer, load_library
 from tests.conftest import write_answer
@@ -154,9 +157,83 @@ def test_undefined_variable_points_at_the_file_line(answers_dir: Path) -> None:
 
 
 def test_duplicate_question_across_answers(answers_dir: Path) -> None:
-    write_answer(answers_dir, "a", questions=("Combien gagne un CM ?",))
+    path_a = write_answer(answers_dir, "a", questions=("Combien gagne un CM ?",))
     path_b = write_answer(answers_dir, "b", questions=("Autre chose ?", "combien gagne un cm"))
-    assert problems_of(answers_dir) == [f"{path_b}:5: question déjà présente dans « a » : « combien gagne un cm »"]
+    os.utime(path_a, ns=(1_000_000_000, 1_000_000_000))  # a fresh clone: the same time for both
+    os.utime(path_b, ns=(1_000_000_000, 1_000_000_000))
+    assert problems_of(answers_dir) == [
+        f"{path_b}:5: question déjà présente dans « a » ({path_a}:4) : « combien gagne un cm » ; "
+        "garde-la dans une seule des deux réponses"
+    ]
+
+
+def test_a_duplicate_question_is_blamed_on_the_file_that_brought_it_in(answers_dir: Path) -> None:
+    """The untouched old file is not the one to fix: the one changed last is, whatever its name."""
+    old = write_answer(answers_dir, "zz-ancienne", questions=("Autre chose ?", "Combien gagne un CM ?"))
+    new = write_answer(answers_dir, "aa-nouvelle", questions=("combien gagne un cm",))
+    os.utime(old, ns=(1_000_000_000, 1_000_000_000))
+    os.utime(new, ns=(2_000_000_000, 2_000_000_000))
+    (problem,) = load_library(answers_dir).problems
+    assert (problem.path, problem.line) == (new, 4)
+    assert f"« zz-ancienne » ({old}:5)" in problem.message
+
+
+def test_an_empty_answers_folder_is_a_problem(answers_dir: Path) -> None:
+    (answers_dir / "_partials").mkdir(parents=True)
+    (answers_dir / "_partials" / "signature.md.jinja").write_text("La rédaction", encoding="utf-8")
+    assert problems_of(answers_dir) == [
+        f"{answers_dir}:1: aucune réponse dans ce dossier : une réponse est un fichier <slug>.md.jinja"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("front", "line", "words"),
+    [
+        # A French « : » in a value, the classic: PyYAML says "mapping values are not allowed here".
+        ("title: Le métier : les bases\nquestions:\n  - Une question ?\n", 2, ["« : » au milieu", 'title: "']),
+        # The same inside a question: no YAML error at all, the item becomes a mapping.
+        ("title: Un titre\nquestions:\n  - Une question ?\n  - Pourquoi : le salaire ?\n", 5, ["« : »", "guillemets"]),
+        ("title: Un titre\nquestions:\n\t- Une question ?\n", 4, ["tabulation", "espaces"]),
+        ("title: Un titre\nquestions:\n  - Une question ?\n - Une autre ?\n", 5, ["indentation", "alignés"]),
+        ("title: Un titre\n questions:\n  - Une question ?\n", 3, ["champ décalé", "début de ligne"]),
+        # Found only at the end of the header: shown where the quote / the bracket / the key began.
+        ('title: "Un titre\nquestions:\n  - Une question ?\n', 2, ["guillemet", "jamais fermé"]),
+        ("title: Un titre\nquestions:\n  - [pas fermé\n", 4, ["crochet", "jamais fermé"]),
+        ("title: Un titre\nquestions\n  - Une question ?\n", 3, ["ligne sans « : »", "nom: valeur"]),
+    ],
+)
+def test_yaml_mistakes_are_explained_in_french_on_their_line(
+    answers_dir: Path, front: str, line: int, words: list[str]
+) -> None:
+    answers_dir.mkdir()
+    path = answers_dir / "a.md.jinja"
+    path.write_text(f"---\n{front}---\nCorps.\n", encoding="utf-8")
+    (problem,) = load_library(answers_dir).problems
+    assert (problem.path, problem.line) == (path, line), problem.message
+    for word in words:
+        assert word in problem.message
+    for english in ("mapping values", "could not find", "expected", "while scanning", "found character"):
+        assert english not in problem.message
+
+
+def test_a_question_indented_too_far_is_caught_not_merged(answers_dir: Path) -> None:
+    """YAML reads « - a » then a deeper « - b » as the single question « a - b », silently."""
+    answers_dir.mkdir()
+    path = answers_dir / "a.md.jinja"
+    front = "title: Un titre\nquestions:\n  - Combien gagne un CM ?\n    - Et un freelance ?\n  - Et en agence ?\n"
+    path.write_text(f"---\n{front}---\nCorps.\n", encoding="utf-8")
+    library = load_library(answers_dir)
+    (problem,) = library.problems
+    assert (problem.path, problem.line) == (path, 5)
+    assert "plus indentée" in problem.message and "Combien gagne un CM ?" in problem.message
+    assert library.answers == {}
+
+
+def test_a_question_continued_on_the_next_line_is_no_swallowed_line(answers_dir: Path) -> None:
+    write_answer(answers_dir, "a", questions=("Une question qui continue\n    sur la ligne suivante ?",))
+    library = load_library(answers_dir)
+    assert library.problems == []
+    assert library.answers["a"].questions == ("Une question qui continue sur la ligne suivante ?",)
 
 
 def test_answer_too_long_for_discord(answers_dir: Path) -> None:

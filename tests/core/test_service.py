@@ -51,3 +51,16 @@ async def test_thanking_the_bot_is_thanks(service: Service) -> None:
     assert reply.kind is ReplyKind.SMALLTALK
     assert reply.text == SMALLTALK_REPLIES["thanks"].format(name="Alice")
     assert await service.desk.list() == []
+
+
+async def test_a_question_asked_without_recording_gets_the_same_reply_and_leaves_no_trace(service: Service) -> None:
+    """The console and ``ask`` without ``--record``: the editors' test questions are not the members'."""
+    questions = (GREETED, "Quelle est la meilleure recette de pain au levain ?", "Combien gagne un CM ?")
+    for text in questions:
+        trial = await service.ask(text, Asker(), record=False)
+        assert trial.question_id is None
+        recorded = await service.ask(text, Asker())
+        assert (trial.kind, trial.text, trial.candidates) == (recorded.kind, recorded.text, recorded.candidates)
+        assert recorded.question_id is not None
+    stored = await service.desk.repository.questions()
+    assert [q.text for q in stored] == list(questions)  # only the recorded ones

@@ -1,4 +1,7 @@
-"""The delivery plan: one for every reply kind, whichever way the question came in."""
+"""The delivery plan: one for every reply kind, whichever way the question came in.
+
+The tests that build buttons are async: discord.py 2.5 creates a ``View`` only
+inside a running event loop, which is where the bot always builds them."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from bot.exts.delivery import Visibility, plan
 LONG = RenderedAnswer(slug="long", title="Un long guide", body="\n\n".join(["Paragraphe. " * 300] * 6))
 
 
-def test_a_long_answer_has_its_intro_on_top_and_its_buttons_under_the_last_part() -> None:
+async def test_a_long_answer_has_its_intro_on_top_and_its_buttons_under_the_last_part() -> None:
     reply = Reply(ReplyKind.ANSWER, "", question_id=7, answer=LONG)
     delivery = plan(reply, asker_id=1, visibility=Visibility.PUBLIC, intro="Pour toi :")
     assert len(delivery.parts) >= 2
@@ -19,14 +22,14 @@ def test_a_long_answer_has_its_intro_on_top_and_its_buttons_under_the_last_part(
     assert [item.custom_id for item in view.children] == ["faq:vote:7:1", "faq:vote:7:0", "faq:del:1:11.12"]
 
 
-def test_a_private_answer_cannot_be_deleted_only_dismissed() -> None:
+async def test_a_private_answer_cannot_be_deleted_only_dismissed() -> None:
     reply = Reply(ReplyKind.ANSWER, "", answer=LONG)
     delivery = plan(reply, asker_id=1, visibility=Visibility.PRIVATE)
     assert delivery.visibility is Visibility.PRIVATE
     assert delivery.parts[-1].buttons([]) is None  # type: ignore[misc]
 
 
-def test_suggestions_are_one_message_with_a_button_each() -> None:
+async def test_suggestions_are_one_message_with_a_button_each() -> None:
     suggestions = (Suggestion("salaire", "Combien gagne un CM ?", 0.4), Suggestion("outils", "Les outils", 0.3))
     reply = Reply(ReplyKind.SUGGESTIONS, "Tu voulais parler de…", question_id=3, suggestions=suggestions)
     (part,) = plan(reply, asker_id=9, visibility=Visibility.PUBLIC).parts
