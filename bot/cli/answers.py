@@ -16,7 +16,9 @@ from typing import Any
 from bot.cli.common import answers_option
 from bot.config import Settings
 from bot.core.answers import snapshot
-from bot.core.models import Asker, Reply, ReplyKind
+from bot.core.matching.encoders import Encoder
+from bot.core.matching.semantic import SemanticIndex
+from bot.core.models import Answer, Asker, Reply, ReplyKind
 from bot.wiring import open_service
 
 CONSOLE_GREETING = """Bienvenue ! Pose ta question sur le métier de community manager (Entrée pour envoyer).
@@ -209,8 +211,6 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
     """Embed every piece of the answers into the vector cache now, so that the bot's next
     start is warm (otherwise it embeds in the background at its first start)."""
     from bot.core.answers import load_library
-    from bot.core.matching.semantic import build_index
-    from bot.storage.vector_cache import VectorCache
     from bot.wiring import load_encoders
 
     encoders = load_encoders(dataclasses.replace(settings, semantic="on"))
@@ -218,18 +218,27 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
     library = load_library(settings.answers_dir)
     for problem in library.problems:
         print(f"attention : {problem}", file=sys.stderr)
+    index, embedded = build_with_progress(settings, encoders[1], list(library.answers.values()))
+    print(
+        f"Index prêt : {index.size} morceaux de {len(library.answers)} réponses, "
+        f"dont {embedded} encodés maintenant (le reste était en cache, {settings.vector_cache_path})"
+    )
+    return 0
+
+
+def build_with_progress(settings: Settings, encoder: Encoder, answers: list[Answer]) -> tuple[SemanticIndex, int]:
+    """The semantic index from the vector cache, embedding what is missing with a
+    progress bar; (index, pieces embedded now)."""
+    from bot.core.matching.semantic import build_index
+    from bot.storage.vector_cache import VectorCache
+
     cache = VectorCache(settings.vector_cache_path)
     bar = ProgressBar("Encodage")
     try:
-        index = build_index(encoders[1], list(library.answers.values()), store=cache, progress=bar.update)
+        return build_index(encoder, answers, store=cache, progress=bar.update), bar.total
     finally:
         bar.close()
         cache.close()
-    print(
-        f"Index prêt : {index.size} morceaux de {len(library.answers)} réponses, "
-        f"dont {bar.total} encodés maintenant (le reste était en cache, {settings.vector_cache_path})"
-    )
-    return 0
 
 
 class ProgressBar:
@@ -258,8 +267,6 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     from bot.core.answers import load_library
     from bot.core.evaluation import evaluate
     from bot.core.matching import Matcher
-    from bot.core.matching.semantic import build_index
-    from bot.storage.vector_cache import VectorCache
     from bot.wiring import load_encoders
 
     library = load_library(settings.answers_dir)
@@ -269,11 +276,7 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     answers = list(library.answers.values())
     matcher = Matcher(answers, encoder=encoders[0] if encoders else None)
     if encoders is not None:
-        cache = VectorCache(settings.vector_cache_path)
-        bar = ProgressBar("Encodage")
-        matcher.attach(build_index(encoders[1], answers, store=cache, progress=bar.update))
-        bar.close()
-        cache.close()
+        matcher.attach(build_with_progress(settings, encoders[1], answers)[0])
     try:
         misses, summary = evaluate(args.file, matcher, settings.match_threshold, settings.suggest_threshold)
     except OSError as exc:

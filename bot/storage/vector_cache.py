@@ -54,46 +54,34 @@ class VectorCache:
             log.warning("cache de vecteurs inutilisable (%s) : %s ; les vecteurs resteront en mémoire", path, exc)
 
     def get_many(self, model_id: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
-        if self._connection is None or not keys:
-            return {}
         found: dict[str, np.ndarray] = {}
-        unique = list(dict.fromkeys(keys))
-        try:
-            with self._lock:
-                for start in range(0, len(unique), LOOKUP_CHUNK):
-                    chunk = unique[start : start + LOOKUP_CHUNK]
-                    marks = ",".join("?" * len(chunk))
-                    rows = self._connection.execute(
-                        f"SELECT text_key, dim, vector FROM vectors WHERE model_id = ? AND text_key IN ({marks})",
-                        (model_id, *chunk),
-                    ).fetchall()
-                    for key, dim, blob in rows:
-                        vector = np.frombuffer(blob, dtype=np.float32)
-                        if vector.shape == (dim,):
-                            found[key] = vector
-        except sqlite3.Error as exc:
-            log.warning("lecture du cache de vecteurs impossible : %s", exc)
+        for key, dim, blob in self._select(model_id, keys, "text_key, dim, vector"):
+            vector = np.frombuffer(blob, dtype=np.float32)
+            if vector.shape == (dim,):
+                found[key] = vector
         return found
 
     def known_keys(self, model_id: str, keys: Sequence[str]) -> set[str]:
         """Which of ``keys`` are cached, without reading the vectors (a start's first look)."""
+        return {key for (key,) in self._select(model_id, keys, "text_key")}
+
+    def _select(self, model_id: str, keys: Sequence[str], columns: str) -> list[tuple]:
+        """The rows of ``keys`` (asked in chunks); none when the cache cannot be read."""
         if self._connection is None or not keys:
-            return set()
-        found: set[str] = set()
+            return []
         unique = list(dict.fromkeys(keys))
+        rows: list[tuple] = []
         try:
             with self._lock:
                 for start in range(0, len(unique), LOOKUP_CHUNK):
                     chunk = unique[start : start + LOOKUP_CHUNK]
                     marks = ",".join("?" * len(chunk))
-                    rows = self._connection.execute(
-                        f"SELECT text_key FROM vectors WHERE model_id = ? AND text_key IN ({marks})",
-                        (model_id, *chunk),
-                    ).fetchall()
-                    found.update(key for (key,) in rows)
+                    query = f"SELECT {columns} FROM vectors WHERE model_id = ? AND text_key IN ({marks})"
+                    rows.extend(self._connection.execute(query, (model_id, *chunk)).fetchall())
         except sqlite3.Error as exc:
             log.warning("lecture du cache de vecteurs impossible : %s", exc)
-        return found
+            return []
+        return rows
 
     def put_many(self, model_id: str, items: Sequence[tuple[str, np.ndarray]]) -> None:
         if self._connection is None or not items:
