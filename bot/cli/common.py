@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.config import Settings
+from bot.core.text_safety import for_terminal, sqlite_id
 
 Handler = Callable[[Settings, argparse.Namespace], int]
 """Every command: the settings (built once by ``main``) and its own arguments, read only."""
@@ -18,8 +19,11 @@ def answers_option(parser: argparse.ArgumentParser) -> None:
 
 
 def number(raw: str) -> int:
-    if not raw.strip().isdigit():
-        raise argparse.ArgumentTypeError(f"« {raw} » n'est pas un numéro (des chiffres sont attendus)")
+    shown = for_terminal(raw)[:40]
+    if not raw.strip().isascii() or not raw.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"« {shown} » n'est pas un numéro (des chiffres sont attendus)")
+    if len(raw.strip()) > 19 or sqlite_id(int(raw)) is None:
+        raise argparse.ArgumentTypeError(f"« {shown} » est trop grand pour être un numéro de question")
     return int(raw)
 
 

@@ -11,6 +11,8 @@ from discord import app_commands
 
 from bot.core.errors import BotError
 from bot.core.models import Asker
+from bot.core.text_safety import clean
+from bot.exts.formatting import quote_user_text
 
 if TYPE_CHECKING:
     from bot.app import FaqBot
@@ -21,6 +23,12 @@ NO_MENTIONS = discord.AllowedMentions.none()
 APOLOGY = "Oups, quelque chose s'est mal passé de mon côté 😕 Désolé ! L'équipe technique a été prévenue."
 NOT_A_MODERATOR = "Cette commande est réservée à la modération."
 GUILD_ONLY = "Cette commande ne marche que sur un serveur."
+ALREADY_ACKNOWLEDGED = 40060
+"""Discord's error code for a second response to one interaction."""
+RESPONDED = "responded"
+"""``interaction.extras`` key: the interaction has its response, whatever discord.py believes."""
+ERROR_TEXT_LIMIT = 300
+"""An error message quoting what a member typed is cut here (Discord refuses over 2,000)."""
 
 
 class NotModerator(app_commands.CheckFailure):
@@ -56,15 +64,35 @@ async def require_moderator(interaction: discord.Interaction[Any]) -> bool:
 async def send(interaction: discord.Interaction[Any], **kwargs: Any) -> discord.Message | None:
     """Answer an interaction, or follow up if it is already answered or deferred.
 
-    Returns the message sent when Discord tells us which one it is.
+    Returns the message sent when Discord tells us which one it is. A response that
+    discord.py retried after Discord had already taken it (a 5xx on the way back) comes
+    back "already acknowledged": the response is there, so it counts as sent, once.
     """
     kwargs.setdefault("allowed_mentions", NO_MENTIONS)
-    if not interaction.response.is_done():
-        response = await interaction.response.send_message(**kwargs)
+    if not responded(interaction):
+        try:
+            response = await interaction.response.send_message(**kwargs)
+        except discord.HTTPException as exc:
+            if exc.code != ALREADY_ACKNOWLEDGED:
+                raise
+            interaction.extras[RESPONDED] = True
+            log.warning(
+                "Réponse à l'interaction %d déjà reçue par Discord (requête répétée) : pas de doublon", interaction.id
+            )
+            try:
+                return await interaction.original_response()
+            except discord.HTTPException:
+                return None
+        interaction.extras[RESPONDED] = True
         if isinstance(response.resource, discord.InteractionMessage):
             return response.resource
         return None
     return await interaction.followup.send(wait=True, **kwargs)
+
+
+def responded(interaction: discord.Interaction[Any]) -> bool:
+    """Whether the interaction has its response (sent, deferred, or taken by Discord on a retry)."""
+    return interaction.response.is_done() or bool(interaction.extras.get(RESPONDED))
 
 
 async def report_error(interaction: discord.Interaction[Any], error: BaseException) -> None:
@@ -78,7 +106,8 @@ async def report_error(interaction: discord.Interaction[Any], error: BaseExcepti
     if isinstance(original, app_commands.CommandInvokeError):
         original = original.original
     if isinstance(original, BotError):
-        text = _capitalise(str(original))
+        # Domain messages quote what was typed (a slug, an id): echoed escaped and bounded.
+        text = _capitalise(quote_user_text(clean(str(original)), ERROR_TEXT_LIMIT))
     elif isinstance(original, NotModerator):
         text = NOT_A_MODERATOR
     elif isinstance(original, app_commands.NoPrivateMessage):
