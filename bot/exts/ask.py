@@ -35,6 +35,8 @@ unanswered for 3 seconds, and a defer sent at 1.5 s arrives in time even on a bu
 DEFER_BUDGET = 1.5
 """A reply the queue of pending asks would push past this many seconds is deferred at
 once, before waiting: in a burst, every member gets at least "thinking…" in time."""
+FIRST_INTERVAL = 0.005
+"""Seconds per ask assumed before any was timed: what one takes on a busy 2-core machine."""
 INTERVAL_WEIGHT = 0.2
 """Weight of the newest interval between two completed asks in the running estimate."""
 TOPIC_LIMIT = 100
@@ -72,7 +74,7 @@ class AskQueue:
     mean interval between two completions while the queue was busy (the service's real
     throughput, whatever slows it: CPU, the database, the encoder)."""
 
-    def __init__(self, interval: float = 0.002) -> None:
+    def __init__(self, interval: float = FIRST_INTERVAL) -> None:
         self.pending = 0
         self.interval = interval
         self._last_done: float | None = None
@@ -162,12 +164,14 @@ class AskCog(commands.Cog):
         when the asks queued ahead would take past ``DEFER_BUDGET``, else after ``DEFER_AFTER``."""
         expected = self.queue.expected_wait()
         self.queue.start()
-        task = asyncio.ensure_future(work)
         try:
             if expected > DEFER_BUDGET:
-                log.info("File de %d questions (~%.1f s) : interaction différée d'emblée", self.queue.pending, expected)
+                # The defer goes first: the work would only compete with the defers of the
+                # asks behind this one.
                 await self._defer(interaction, private)
+                task = asyncio.ensure_future(work)
             else:
+                task = asyncio.ensure_future(work)
                 done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER)
                 if not done:
                     log.warning("Réponse lente (> %.1f s) : interaction différée", DEFER_AFTER)

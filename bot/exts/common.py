@@ -25,6 +25,8 @@ NOT_A_MODERATOR = "Cette commande est réservée à la modération."
 GUILD_ONLY = "Cette commande ne marche que sur un serveur."
 ALREADY_ACKNOWLEDGED = 40060
 """Discord's error code for a second response to one interaction."""
+UNKNOWN_INTERACTION = 10062
+"""Discord's error code for an interaction it no longer knows (not answered within 3 s)."""
 RESPONDED = "responded"
 """``interaction.extras`` key: the interaction has its response, whatever discord.py believes."""
 ERROR_TEXT_LIMIT = 300
@@ -105,6 +107,10 @@ async def report_error(interaction: discord.Interaction[Any], error: BaseExcepti
         original = original.__cause__
     if isinstance(original, app_commands.CommandInvokeError):
         original = original.original
+    if isinstance(original, discord.NotFound) and original.code == UNKNOWN_INTERACTION:
+        # Too late: Discord forgot the interaction, so no apology can reach the member either.
+        log.warning("Interaction %d expirée avant la réponse (%s)", interaction.id, command_name(interaction))
+        return
     if isinstance(original, BotError):
         # Domain messages quote what was typed (a slug, an id): echoed escaped and bounded.
         text = _capitalise(quote_user_text(clean(str(original)), ERROR_TEXT_LIMIT))
@@ -117,10 +123,9 @@ async def report_error(interaction: discord.Interaction[Any], error: BaseExcepti
     elif isinstance(original, app_commands.TransformerError):
         text = "Je n'ai pas compris cette valeur : choisis-la dans la liste proposée."
     else:
-        command = interaction.command.qualified_name if interaction.command else _custom_id(interaction)
         log.error(
             "Erreur pendant %s (question %s, utilisateur %s)",
-            command,
+            command_name(interaction),
             interaction.extras.get("question_id"),
             interaction.user.id if interaction.user else None,
             exc_info=original,
@@ -130,6 +135,10 @@ async def report_error(interaction: discord.Interaction[Any], error: BaseExcepti
         await send(interaction, content=text, ephemeral=True)
     except discord.HTTPException:
         log.warning("Impossible de prévenir l'utilisateur de l'erreur", exc_info=True)
+
+
+def command_name(interaction: discord.Interaction[Any]) -> str:
+    return interaction.command.qualified_name if interaction.command else _custom_id(interaction)
 
 
 def _custom_id(interaction: discord.Interaction[Any]) -> str:

@@ -104,3 +104,32 @@ async def test_a_connection_left_read_only_is_replaced_without_a_restart(service
     assert [q.text for q in await service.desk.repository.questions()] == [UNANSWERED]
     reply = await service.ask(ANSWERED, Asker(display_name="Bob", user_id=9))
     assert reply.kind is ReplyKind.ANSWER
+
+
+async def test_a_start_while_another_process_holds_the_write_lock_says_so_and_carries_on(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The write lock held past the busy timeout (10 s) during the whole start: one error
+    line, then the bot answers; once the lock is gone, questions are written again."""
+    import sqlite3
+
+    answers = tmp_path / "answers"
+    shutil.copytree(ANSWERS, answers)
+    settings = Settings(answers_dir=answers, database_path=tmp_path / "bot.sqlite3", semantic="off")
+    await (await open_service(settings)).close()  # creates and migrates the file
+    blocker = sqlite3.connect(settings.database_path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        with caplog.at_level(logging.INFO):
+            service = await open_service(settings)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    try:
+        errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+        assert len(errors) == 1
+        assert "refuse les écritures" in errors[0] and "locked" in errors[0]
+        reply = await service.ask(ANSWERED, Asker(display_name="Bob", user_id=9))
+        assert reply.kind is ReplyKind.ANSWER and reply.question_id is not None
+    finally:
+        await service.close()

@@ -96,7 +96,7 @@ async def test_a_deferred_answer_fills_its_placeholder_once_despite_a_lost_answe
     blocker = sqlite3.connect(world.settings.database_path, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
     try:
-        injected = await fake.slash("ask", {"question": SALARY}, user=member)
+        injected = await fake.slash("ask", {"question": SALARY}, user=member, channel="entraide")
         callback = await injected.callback(timeout=5)
         assert callback.body["type"] == 5  # deferred: "thinking…"
         await asyncio.sleep(1.0)
@@ -196,3 +196,24 @@ async def test_start_up_waits_out_an_outage_of_the_command_sync(tmp_path: Path) 
         assert "Traceback" not in text
     finally:
         await outage.close()
+
+
+async def test_a_burst_of_asks_is_answered_or_deferred_in_time(world: World, fake: FakeDiscord) -> None:
+    """300 asks at once from 300 members: Discord drops none (the fake records a problem
+    for any response after 3 s, which fails the test) and every one gets its answer."""
+    members = [world.new_member("Rafale") for _ in range(300)]
+    questions = [SALARY, "comment gérer les trolls ?", "quels outils utiliser ?"]
+    injected = [
+        await fake.slash("ask", {"question": questions[i % 3]}, user=members[i], channel="entraide") for i in range(300)
+    ]
+    late = [p for p in fake.problems if "answered after" in p]
+    async with asyncio.timeout(60):
+        for handle in injected:
+            callback = await handle.callback(timeout=30)
+            assert callback.status < 300
+    await asyncio.sleep(0.5)
+    for handle in injected:
+        await handle.settle(quiet=0.05, timeout=30)
+    answered = [h for h in injected if any(m.text and "Oups" not in m.text for m in h.messages if not m.deleted)]
+    assert late == []
+    assert len(answered) == 300

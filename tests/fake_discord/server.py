@@ -1122,7 +1122,11 @@ class FakeDiscord:
         if not state.responded:
             raise _Reject(400, 40060, "follow-up before the interaction was acknowledged")
         self._validate(sent.body, creating=True, has_files=bool(sent.files))
-        if state.response_type == 5 and state.original_message_id is not None:
+        if (
+            state.response_type == 5
+            and state.original_message_id is not None
+            and state.original_message_id not in self.deleted_messages  # deleted: a follow-up is a new message
+        ):
             original = self.messages[state.original_message_id]
             if int(original.get("flags") or 0) & LOADING:
                 # The first follow-up after a deferral replaces the "thinking…" message.
