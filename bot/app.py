@@ -42,6 +42,11 @@ MISSING_TOKEN = (
 )
 REJECTED_TOKEN = "Discord a refusé DISCORD_TOKEN : vérifie le jeton dans le portail développeur (onglet Bot)."
 UNREACHABLE = "Impossible de joindre Discord : vérifie la connexion réseau de cette machine."
+SYNC_RETRY_FIRST = 1.0
+"""Seconds before the first new attempt at a command sync Discord could not take (a 5xx
+after discord.py's own five tries, or the network); doubled each time…"""
+SYNC_RETRY_CAP = 60.0
+"""…up to this: the bot waits out an outage of any length, looking again every minute."""
 INTENTS_REFUSED = "Discord refuse une intention privilégiée : ce bot n'en demande aucune, vérifie la version installée."
 
 
@@ -80,8 +85,29 @@ class FaqBot(commands.Bot):
         await self.add_cog(ReviewCog(self))
         await self.add_cog(FaqCog(self))
         self.add_dynamic_items(*PERSISTENT_ITEMS)
-        await self.sync_commands()
+        await self.sync_commands_patiently()
         self._watcher = asyncio.create_task(self._watch_answers(), name="answers-watcher")
+
+    async def sync_commands_patiently(self) -> None:
+        """``sync_commands``, retried with a capped exponential backoff while Discord is
+        down: an outage at start-up is waited out, not a reason to exit. Anything else
+        (a rejected token, a refused payload) is raised at once."""
+        delay = SYNC_RETRY_FIRST
+        attempt = 1
+        while True:
+            try:
+                await self.sync_commands()
+                return
+            except (discord.DiscordServerError, aiohttp.ClientError, OSError) as exc:
+                log.warning(
+                    "Synchronisation des commandes impossible (essai %d : %s) ; nouvel essai dans %.0f s",
+                    attempt,
+                    exc,
+                    delay,
+                )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, SYNC_RETRY_CAP)
+            attempt += 1
 
     async def sync_commands(self) -> None:
         """Sync to each guild of ``GUILD_IDS`` (instant), or globally (up to an hour).

@@ -19,7 +19,7 @@ from bot.core.matching import Matcher
 from bot.core.matching.encoders import BACKENDS, SHIPPED_BACKEND, Encoder, EncoderUnavailable, load_encoder
 from bot.core.review import ReviewDesk
 from bot.core.service import Service, ServiceSettings
-from bot.storage.database import open_database, probe
+from bot.storage.database import connect, open_database, probe
 from bot.storage.repository import Repository
 from bot.storage.vector_cache import VectorCache
 
@@ -70,13 +70,25 @@ async def open_service(settings: Settings, *, wait_for_index: bool = False, purg
     encoders = load_encoders(settings)
     store = VectorCache(settings.vector_cache_path) if encoders is not None else None
     connection = await open_database(settings.database_path)
+    path = settings.database_path
+    repository = Repository(connection, reopen=lambda: connect(path))
     try:
         matcher = Matcher(library.answers.values(), encoder=encoders[0] if encoders else None, store=store)
-        desk = ReviewDesk(Repository(connection), matcher)
+        desk = ReviewDesk(repository, matcher)
         await desk.teach_matcher()
-        purged = await desk.purge(settings.retention_days) if purge else 0
+        refused = await repository.writable()
+        purged = 0
+        if refused is not None:
+            log.error(
+                "La base de données %s refuse les écritures (%s) : les questions sont gardées en mémoire "
+                "et écrites dès qu'elle les accepte",
+                path,
+                refused,
+            )
+        elif purge:
+            purged = await desk.purge(settings.retention_days)
     except BaseException:
-        await connection.close()
+        await repository.close()
         if store is not None:
             store.close()
         raise
@@ -90,7 +102,7 @@ async def open_service(settings: Settings, *, wait_for_index: bool = False, purg
         desk,
         index_encoder=encoders[1] if encoders else None,
         store=store,
-        on_close=connection.close,
+        on_close=repository.close,
     )
     await service.start_semantic(wait=wait_for_index)
     return service

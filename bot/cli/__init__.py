@@ -25,6 +25,7 @@ from bot.cli import admin, answers, review
 from bot.cli.common import Handler, speak_french
 from bot.config import Settings
 from bot.core.errors import BotError, DatabaseUnavailable, SettingsError
+from bot.core.text_safety import for_terminal
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Réglage invalide — DATABASE_PATH: {exc}", file=sys.stderr)
         return 2
     except BotError as exc:
-        print(f"Erreur : {exc}", file=sys.stderr)
+        print(f"Erreur : {for_terminal(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.config import Settings
+from bot.core.text_safety import for_terminal, sqlite_id
 
 Handler = Callable[[Settings, argparse.Namespace], int]
 """Every command: the settings (built once by ``main``) and its own arguments, read only."""
@@ -19,9 +20,14 @@ def answers_option(parser: argparse.ArgumentParser) -> None:
 
 def number(raw: str) -> int:
     """A number, with or without the ``#`` that ``unanswered list`` prints before it."""
+    shown = for_terminal(raw)[:40]
     digits = raw.strip().removeprefix("#").strip()
-    if not digits.isdigit():
-        raise argparse.ArgumentTypeError(f"« {raw} » n'est pas un numéro (des chiffres sont attendus, avec ou sans #)")
+    if not digits.isascii() or not digits.isdigit():
+        raise argparse.ArgumentTypeError(
+            f"« {shown} » n'est pas un numéro (des chiffres sont attendus, avec ou sans #)"
+        )
+    if len(digits) > 19 or sqlite_id(int(digits)) is None:
+        raise argparse.ArgumentTypeError(f"« {shown} » est trop grand pour être un numéro de question")
     return int(digits)
 
 

@@ -26,6 +26,7 @@ from bot.core.digest import digest_text, parse_since
 from bot.core.models import QuestionGroup, QuestionRecord, ReviewItem, ReviewStatus, SuggestedResolution
 from bot.core.review import ReviewDesk
 from bot.core.service import Service
+from bot.core.text_safety import for_terminal
 from bot.wiring import open_records, open_service
 
 STATUS_LABELS = {
@@ -147,7 +148,7 @@ def reviewer() -> str:
 
 
 def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
-    flat = " ".join(text.replace("\x00", " ").split())
+    flat = " ".join(for_terminal(text).split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
@@ -193,7 +194,7 @@ def group_line(group: QuestionGroup) -> str:
 
 
 def question_lines(question: QuestionRecord) -> list[str]:
-    who = question.display_name or "inconnu"
+    who = for_terminal(question.display_name or "") or "inconnu"
     if question.user_id is not None:
         who += f" (id {question.user_id})"
     where = "console ou message privé"
@@ -202,7 +203,7 @@ def question_lines(question: QuestionRecord) -> list[str]:
     header = f"  [question {question.id}] {when(question.asked_at)} · {who} · {where} · score {question.score:.2f}"
     if question.picked_slug:
         header += f" · a choisi « {question.picked_slug} »"
-    return [header, *(f"      {line}" for line in question.text.splitlines() or [""])]
+    return [header, *(f"      {line}" for line in for_terminal(question.text).splitlines() or [""])]
 
 
 async def cmd_list(service: Service, args: argparse.Namespace) -> int:
@@ -238,7 +239,7 @@ async def cmd_show(service: Service, args: argparse.Namespace) -> int:
     if group.resolved_slug:
         print(f"Réponse : {group.resolved_slug}")
     if group.reason:
-        print(f"Raison : {group.reason}")
+        print(f"Raison : {for_terminal(group.reason)}")
     if item.suggestion is not None:
         print(f"Suggestion de résolution : {suggestion_line(item.suggestion, titles).removeprefix('suggestion : ')}")
         print(f"  → unanswered resolve {group.id} {item.suggestion.slug}")
@@ -264,7 +265,7 @@ async def cmd_resolve(desk: ReviewDesk, args: argparse.Namespace) -> int:
 
 async def cmd_dismiss(desk: ReviewDesk, args: argparse.Namespace) -> int:
     group = await desk.dismiss(args.id, args.reason, reviewer())
-    suffix = f" (raison : {group.reason})" if group.reason else ""
+    suffix = f" (raison : {for_terminal(group.reason)})" if group.reason else ""
     print(f"Groupe #{group.id} écarté{suffix} ; {group.count} question(s) gardée(s) en archive.")
     return 0
 

@@ -8,18 +8,21 @@ variable name is caught by ``check`` instead of showing an empty hole to a membe
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
+import functools
 import logging
 import re
+import threading
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import yaml
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from bot.core.models import Answer, Problem, RenderedAnswer
 from bot.core.typography import typeset
@@ -45,6 +48,19 @@ PARAGRAPH_LIMIT = 4096
 ANSWER_LIMIT = 24_000
 """Four full Discord messages of embeds: past that, an answer should be split in two."""
 LANG_RE = re.compile(r"^[a-z]{2}$")
+RENDER_SECONDS = 1.0
+"""Time budget of one render: an answer renders in about a millisecond, a runaway loop
+is stopped here (and ``check`` reports the file) instead of hanging the bot."""
+RENDER_CHARS = 100_000
+"""Size budget of one render: the text produced, and any string or list built on the
+way (``'x' * 10**9`` is refused before it is built, not after 1 GB)."""
+ARGUMENT_LIMIT = 10_000
+"""No filter or method of a template needs a number above this (a width, a count): a
+bigger one can only be an attempt to build something huge."""
+POWER_BITS = 64
+"""``a ** b`` in a template may not produce a number wider than this many bits."""
+_FORMAT_WIDTH = re.compile(r"\d{5,}")
+"""A format width or precision of five digits or more (``'%99999999d'``, ``'{:>99999999}'``)."""
 RECOMMENDED_QUESTIONS = 8
 """Below this many alternate questions an answer is found much less often (README:
 "Alternate questions per answer"), so ``check`` suggests writing more."""
@@ -78,12 +94,165 @@ def answer_paths(directory: Path) -> tuple[list[Path], list[Problem]]:
     return paths, problems
 
 
+class RenderBudgetExceeded(SecurityError):
+    """A template went past its time or size budget (``RENDER_SECONDS``, ``RENDER_CHARS``)."""
+
+
+class RenderTooSlow(RenderBudgetExceeded):
+    """Raised inside the rendering thread by the watchdog when the time budget is spent."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or f"le rendu dépasse {RENDER_SECONDS:g} s (boucle trop longue ?)")
+
+
+def _too_big(what: str) -> RenderBudgetExceeded:
+    return RenderBudgetExceeded(f"{what} : le rendu dépasserait {RENDER_CHARS} caractères")
+
+
+def _check_size(value: Any, what: str = "résultat trop grand") -> Any:
+    if isinstance(value, str | list | tuple | dict | set) and len(value) > RENDER_CHARS:
+        raise _too_big(what)
+    return value
+
+
+def _check_arguments(args: Iterable[Any], kwargs: dict[str, Any]) -> None:
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > ARGUMENT_LIMIT:
+            raise RenderBudgetExceeded(f"nombre trop grand dans un appel : {value} (max {ARGUMENT_LIMIT})")
+    _check_format(args)
+
+
+def _check_format(values: Iterable[Any]) -> None:
+    for value in values:
+        if isinstance(value, str) and ("%" in value or "{" in value) and _FORMAT_WIDTH.search(value):
+            raise RenderBudgetExceeded("largeur de format trop grande")
+
+
+def _check_replace(text: Any, old: Any, new: Any) -> None:
+    if isinstance(text, str) and isinstance(old, str) and isinstance(new, str):
+        count = len(text) + 1 if not old else len(text) // len(old)
+        if len(text) + count * len(new) > RENDER_CHARS:
+            raise _too_big("remplacement")
+
+
+def _sized(value: Any) -> bool:
+    return isinstance(value, str | list | tuple)
+
+
+def _bounded_join(parts: Iterable[Any]) -> str:
+    """``~`` in a template: each piece joined, the result within the size budget."""
+    total, pieces = 0, []
+    for part in parts:
+        piece = str(part)
+        total += len(piece)
+        if total > RENDER_CHARS:
+            raise _too_big("concaténation")
+        pieces.append(piece)
+    return "".join(pieces)
+
+
+def _guarded_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter that refuses huge numbers and widths, and checks the size of its result."""
+
+    @functools.wraps(function)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        _check_arguments(args, kwargs)
+        if name == "replace":
+            plain = [a for a in args if not isinstance(a, jinja2.nodes.EvalContext)]
+            if len(plain) >= 3:
+                _check_replace(*plain[:3])
+        return _check_size(function(*args, **kwargs), f"filtre « {name} »")
+
+    return guarded
+
+
+class _BudgetedTemplate(jinja2.Template):
+    """A template whose ``~`` operator is bounded (it compiles to ``str_join``, which the
+    sandbox cannot intercept otherwise)."""
+
+    @classmethod
+    def from_code(cls, environment: jinja2.Environment, code: Any, globals: Any, uptodate: Any = None) -> Any:
+        template = super().from_code(environment, code, globals, uptodate)
+        namespace = template.root_render_func.__globals__
+        namespace["str_join"] = _bounded_join
+        namespace["markup_join"] = _bounded_join
+        return template
+
+
+class BudgetedEnvironment(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox, immutable (no ``list.append`` growing in a loop), with a size
+    budget on ``*``, ``+``, ``**``, ``%``, ``~``, calls and filters. The time budget is
+    the watchdog of ``Renderer.render``."""
+
+    intercepted_binops = frozenset({"*", "+", "**", "%"})
+    template_class = _BudgetedTemplate
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters = {name: _guarded_filter(name, f) for name, f in self.filters.items()}
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, str | list | tuple) and isinstance(times, int) and len(seq) * times > RENDER_CHARS:
+                    raise _too_big("répétition")
+        elif operator == "+" and _sized(left) and _sized(right):
+            if len(left) + len(right) > RENDER_CHARS:
+                raise _too_big("concaténation")
+        elif operator == "**" and isinstance(left, int) and isinstance(right, int) and right > 0:
+            if max(abs(left), 2).bit_length() * right > POWER_BITS:
+                raise RenderBudgetExceeded(f"puissance trop grande : {left} ** {right}")
+        elif operator == "%" and isinstance(left, str):
+            _check_format([left])
+        return _check_size(super().call_binop(context, operator, left, right))
+
+    def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if __obj is not __self.globals.get("range"):
+            _check_arguments(args, kwargs)
+        owner = getattr(getattr(__obj, "__wrapped__", __obj), "__self__", None)  # str.format comes wrapped
+        if isinstance(owner, str):
+            _check_format([owner])
+            if getattr(__obj, "__name__", "") == "replace" and len(args) >= 2:
+                _check_replace(owner, args[0], args[1])
+        return _check_size(super().call(__context, __obj, *args, **kwargs))
+
+
+class _Watchdog:
+    """Stops a render that runs past ``seconds``: it raises ``RenderTooSlow`` inside the
+    rendering thread (the interpreter checks between bytecodes, so a pure-Python loop of
+    a template stops at once; the size budget keeps C-level work small)."""
+
+    def __init__(self, seconds: float) -> None:
+        self._thread_id = threading.get_ident()
+        self._lock = threading.Lock()
+        self._done = False
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._done = True
+        self._timer.cancel()
+
+    def _fire(self) -> None:
+        with self._lock:
+            if not self._done:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                    ctypes.c_ulong(self._thread_id), ctypes.py_object(RenderTooSlow)
+                )
+
+
 class Renderer:
-    """Renders answer bodies and partials from one folder in a Jinja2 sandbox."""
+    """Renders answer bodies and partials from one folder in a Jinja2 sandbox, each
+    render within a time and a size budget."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self.env = SandboxedEnvironment(
+        self.env = BudgetedEnvironment(
             loader=_AnswerLoader(directory),
             undefined=jinja2.StrictUndefined,
             autoescape=False,
@@ -102,7 +271,7 @@ class Renderer:
         """
         template = self.template(answer)
         names = (escape_markdown(asker), server or "")
-        body = tidy(template.render(asker=names[0], server=names[1], today=today or dt.date.today()))
+        body = tidy(self._generate(template, asker=names[0], server=names[1], today=today or dt.date.today()))
         french = answer.lang == "fr"
         return RenderedAnswer(
             slug=answer.slug,
@@ -112,6 +281,18 @@ class Renderer:
             author=answer.author,
             updated=answer.updated,
         )
+
+    @staticmethod
+    def _generate(template: jinja2.Template, **variables: Any) -> str:
+        """The rendered text, stopped at ``RENDER_CHARS`` characters or ``RENDER_SECONDS``."""
+        pieces, total = [], 0
+        with _Watchdog(RENDER_SECONDS):
+            for piece in template.generate(**variables):
+                total += len(piece)
+                if total > RENDER_CHARS:
+                    raise _too_big("réponse")
+                pieces.append(piece)
+        return "".join(pieces)
 
     def template(self, answer: Answer) -> jinja2.Template:
         """The compiled template of an answer, from the body loaded in memory.

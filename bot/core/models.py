@@ -123,6 +123,9 @@ class ReplyKind(StrEnum):
     """Chit-chat, answered with a short friendly line."""
     INVALID = "invalid"
     """Empty or unusable input, answered with a clear message."""
+    DELAYED = "delayed"
+    """The database refused the question: kept in memory, written when it accepts writes
+    again; the member gets a short apology."""
 
 
 @dataclass(frozen=True)

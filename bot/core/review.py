@@ -32,6 +32,7 @@ from bot.core.models import (
     WeekStats,
 )
 from bot.core.text import normalise
+from bot.core.text_safety import csv_cell
 from bot.core.trends import weekly
 
 log = logging.getLogger(__name__)
@@ -43,8 +44,6 @@ NEAR_DUPLICATE_WINDOW = 200
 question, and a question asked again months later simply starts a fresh group."""
 MAX_COMPARED_CHARS = 1000
 """Only the start of a very long message takes part in near-duplicate comparison."""
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""A cell starting with these is run as a formula by spreadsheets: members' text must not be."""
 CSV_HEADER = (
     "groupe",
     "statut",
@@ -173,17 +172,23 @@ class ReviewDesk:
             raise NoMatcher("this review desk was opened to read only: it has no matcher")
         return self.matcher
 
-    async def record(self, asker: Asker, text: str, answer_slug: str | None, score: float) -> int:
-        """Store a question verbatim (committed when this returns); return its id."""
+    async def record(
+        self, asker: Asker, text: str, answer_slug: str | None, score: float, *, asked_at: dt.datetime | None = None
+    ) -> int:
+        """Store a question verbatim (committed when this returns); return its id.
+
+        ``asked_at`` is when it was asked, for a question written late (kept while the
+        database refused writes); now by default."""
         matcher = self._matcher()  # before anything is stored: grouping needs it
+        when = asked_at or self._clock()
         if answer_slug is not None:
-            question_id, _ = await self.repository.add_question(asker, text, answer_slug, score, self._clock())
+            question_id, _ = await self.repository.add_question(asker, text, answer_slug, score, when)
             return question_id
         key = normalise(text)
         async with self._grouping:
             group_id = await self._find_group(matcher, text, key)
             question_id, group_id = await self.repository.add_question(
-                asker, text, None, score, self._clock(), grouping_key=key, group_id=group_id
+                asker, text, None, score, when, grouping_key=key, group_id=group_id
             )
         log.info("Question sans réponse n°%d enregistrée (groupe %s)", question_id, group_id)
         return question_id
@@ -285,7 +290,8 @@ class ReviewDesk:
         """Every group, one row each, with its count and first/last dates (UTC, ISO 8601).
 
         Editors open it in a spreadsheet, so member text that would start a formula is
-        prefixed with an apostrophe (the usual CSV-injection guard).
+        prefixed with an apostrophe (the usual CSV-injection guard), and control characters
+        go (``bot.core.text_safety.csv_cell``): a bare ``\r`` can no longer start a row.
         """
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -296,12 +302,12 @@ class ReviewDesk:
                 (
                     group.id,
                     group.status.value,
-                    _cell(group.representative),
+                    csv_cell(group.representative),
                     group.count,
                     group.first_asked.isoformat(timespec="seconds"),
                     group.last_asked.isoformat(timespec="seconds"),
                     group.resolved_slug or "",
-                    _cell(group.reason or ""),
+                    csv_cell(group.reason or ""),
                     "; ".join(f"{slug} ({count})" for slug, count in chosen.get(group.id, ())),
                 )
             )
@@ -377,7 +383,3 @@ class ReviewDesk:
         """Bring the matcher's learned phrasings in line with the database, both ways:
         what moderators taught is known at once, what they took back is forgotten."""
         self._matcher().set_learned(await self.learned())
-
-
-def _cell(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_STARTS) else text

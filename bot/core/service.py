@@ -8,7 +8,10 @@ built by ``bot.wiring``: the core never opens a database or reads the settings i
 from __future__ import annotations
 
 import asyncio
+import collections
+import dataclasses
 import datetime as dt
+import hashlib
 import logging
 import threading
 import time
@@ -20,7 +23,7 @@ from typing import TypeVar
 
 from bot.core.answers import Library, Renderer, byline, escape_markdown, load_library
 from bot.core.digest import Digest
-from bot.core.errors import UnknownAnswer
+from bot.core.errors import DatabaseError, UnknownAnswer
 from bot.core.matching import Matcher, choices, decide
 from bot.core.matching.encoders import Encoder
 from bot.core.matching.semantic import (
@@ -51,6 +54,7 @@ from bot.core.models import (
 from bot.core.review import ReviewDesk
 from bot.core.suggest import suggest_resolution
 from bot.core.text import normalise
+from bot.core.text_safety import clean
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -81,7 +85,33 @@ UNANSWERED_REPLY = (
     "je la transmets à l'équipe de rédaction, qui s'en occupe. Merci de l'avoir posée ! 🙏"
 )
 OTHER_TOPICS = "Autres sujets"
+
+STORAGE_APOLOGY = (
+    "Oups, je n'arrive pas à noter ta question pour l'instant 😕 Elle n'est pas perdue : "
+    "je la garde et l'enregistre dès que possible. Réessaie dans un petit moment !"
+)
+SPOOL_LIMIT = 10_000
+"""Questions kept in memory while the database refuses writes; past this, the oldest go
+(with an error line each): a bounded queue, whatever the length of the outage."""
+SPOOL_RETRY_SECONDS = 2.0
+"""How often the kept questions are offered to the database again, with or without new asks."""
 SUGGEST_REPLY = "Je ne suis pas sûr d'avoir bien compris. Tu voulais parler de l'un de ces sujets ?"
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A question the database refused, waiting to be written."""
+
+    asker: Asker
+    text: str
+    answer_slug: str | None
+    score: float
+    asked_at: dt.datetime
+
+
+def text_hash(text: str) -> str:
+    """A short fingerprint of a question for the log: traceable, without its words."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -123,11 +153,23 @@ class Service:
         self._indexing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="indexing")
         self._index_task: asyncio.Task[None] | None = None
         self._stop_indexing = threading.Event()
+        self._spool: collections.deque[_Pending] = collections.deque()
+        self._spool_lock = asyncio.Lock()
+        self._spool_task: asyncio.Task[None] | None = None
+        self._refusal: DatabaseError | None = None
 
     async def close(self) -> None:
         """Stop the semantic indexing and release what the wiring opened (the database,
         the vector cache); idempotent."""
         self._stop_indexing.set()  # a build in progress stops at its next batch
+        if self._spool_task is not None and not self._spool_task.done():
+            self._spool_task.cancel()
+        if self._spool:
+            await self.flush_spool()
+            if self._spool:
+                log.error(
+                    "%d question(s) jamais enregistrée(s) : la base refuse encore les écritures", len(self._spool)
+                )
         if self._index_task is not None and not self._index_task.done():
             self._index_task.cancel()
         self._matching.shutdown(wait=False, cancel_futures=True)
@@ -200,6 +242,8 @@ class Service:
         ``record=False`` answers exactly the same but stores nothing (the reply then has no
         ``question_id``): an editor trying answers from the console must not fill the
         moderators' queue and the stats with test questions."""
+        question = clean(question)  # valid UTF-8, no control character: whatever the member typed
+        asker = dataclasses.replace(asker, display_name=clean(asker.display_name))
         text = question.strip()
         if not text:
             return Reply(ReplyKind.INVALID, EMPTY_REPLY)
@@ -220,8 +264,13 @@ class Service:
 
         best = result.best
         if decision is ReplyKind.ANSWER and best is not None and best.slug in self.library.answers:
-            rendered = self._render(self.library.answers[best.slug], asker)
-            question_id = await self.desk.record(asker, question, best.slug, result.score) if record else None
+            # Rendered in the worker: even a template at its time budget never stalls the loop.
+            rendered = await self._run(self._matching, self._render, self.library.answers[best.slug], asker)
+            question_id = None
+            if record:
+                question_id = await self._record(asker, question, best.slug, result.score)
+                if question_id is None:
+                    return Reply(ReplyKind.DELAYED, STORAGE_APOLOGY, candidates=candidates)
             return Reply(
                 ReplyKind.ANSWER,
                 format_answer(rendered),
@@ -233,7 +282,11 @@ class Service:
             )
 
         score = result.score
-        question_id = await self.desk.record(asker, question, None, score) if record else None
+        question_id = None
+        if record:
+            question_id = await self._record(asker, question, None, score)
+            if question_id is None:
+                return Reply(ReplyKind.DELAYED, STORAGE_APOLOGY, candidates=candidates)
         suggestions = self._suggestions(choices(result, match_at, suggest_at))
         if suggestions:
             lines = [SUGGEST_REPLY, *(f"• {s.title}" for s in suggestions)]
@@ -253,6 +306,69 @@ class Service:
             candidates=candidates,
             confidence=result.score,
         )
+
+    # --- storage faults ----------------------------------------------------------------
+
+    @property
+    def pending(self) -> int:
+        """Questions kept in memory, waiting for the database to accept writes."""
+        return len(self._spool)
+
+    async def _record(self, asker: Asker, text: str, slug: str | None, score: float) -> int | None:
+        """Store a question; if the database refuses, keep it for later and return ``None``."""
+        asked_at = dt.datetime.now(dt.UTC)
+        if self._spool:
+            await self.flush_spool()  # older questions first, so they keep their order
+        if not self._spool:
+            try:
+                return await self.desk.record(asker, text, slug, score, asked_at=asked_at)
+            except DatabaseError as exc:
+                cause = exc
+        else:
+            cause = self._refusal or DatabaseError("la base de données refuse les écritures")
+        self._keep(_Pending(asker, text, slug, score, asked_at), cause)
+        return None
+
+    def _keep(self, pending: _Pending, cause: Exception) -> None:
+        if len(self._spool) >= SPOOL_LIMIT:
+            lost = self._spool.popleft()
+            log.error("File d'attente pleine (%d) : question %s perdue", SPOOL_LIMIT, text_hash(lost.text))
+        self._spool.append(pending)
+        log.error(
+            "Question %s non enregistrée (%s) ; gardée en mémoire, %d en attente",
+            text_hash(pending.text),
+            cause,
+            len(self._spool),
+        )
+        if self._spool_task is None or self._spool_task.done():
+            self._spool_task = asyncio.create_task(self._retry_spool(), name="question-spool")
+
+    async def flush_spool(self) -> int:
+        """Write the kept questions, oldest first, until the database refuses; return how many."""
+        written = 0
+        async with self._spool_lock:
+            while self._spool:
+                pending = self._spool[0]
+                try:
+                    await self.desk.record(
+                        pending.asker, pending.text, pending.answer_slug, pending.score, asked_at=pending.asked_at
+                    )
+                except DatabaseError as exc:
+                    self._refusal = exc
+                    break
+                self._spool.popleft()
+                written += 1
+        if written:
+            log.info("Base de données de nouveau disponible : %d question(s) gardée(s) enregistrée(s)", written)
+        return written
+
+    async def _retry_spool(self) -> None:
+        while self._spool:
+            await asyncio.sleep(SPOOL_RETRY_SECONDS)
+            try:
+                await self.flush_spool()
+            except Exception:
+                log.exception("Échec inattendu en écrivant les questions gardées ; nouvel essai plus tard")
 
     def show(self, slug: str, asker: Asker) -> Reply:
         """Show one answer directly, by its slug (``/answer``, ``show``, a "did you mean" click)."""
@@ -356,8 +472,11 @@ class Service:
         await self.desk.pick(question_id, user_id, slug)
 
     async def reload(self) -> list[Problem]:
-        """Re-read the answers folder. A broken file keeps its previous good version."""
-        fresh = load_library(self.settings.answers_dir)
+        """Re-read the answers folder. A broken file keeps its previous good version.
+
+        Loading renders every answer (within the render budget): it runs in a thread, so a
+        runaway template costs ``check`` its budget, never the members their answers."""
+        fresh = await asyncio.to_thread(load_library, self.settings.answers_dir)
         fresh_paths = {answer.path for answer in fresh.answers.values()}
         broken_paths = {problem.path for problem in fresh.problems}
         for slug, previous in self.library.answers.items():

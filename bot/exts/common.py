@@ -11,6 +11,8 @@ from discord import app_commands
 
 from bot.core.errors import BotError
 from bot.core.models import Asker
+from bot.core.text_safety import clean
+from bot.exts.formatting import quote_user_text
 
 if TYPE_CHECKING:
     from bot.app import FaqBot
@@ -21,6 +23,14 @@ NO_MENTIONS = discord.AllowedMentions.none()
 APOLOGY = "Oups, quelque chose s'est mal passé de mon côté 😕 Désolé ! L'équipe technique a été prévenue."
 NOT_A_MODERATOR = "Cette commande est réservée à la modération."
 GUILD_ONLY = "Cette commande ne marche que sur un serveur."
+ALREADY_ACKNOWLEDGED = 40060
+"""Discord's error code for a second response to one interaction."""
+UNKNOWN_INTERACTION = 10062
+"""Discord's error code for an interaction it no longer knows (not answered within 3 s)."""
+RESPONDED = "responded"
+"""``interaction.extras`` key: the interaction has its response, whatever discord.py believes."""
+ERROR_TEXT_LIMIT = 300
+"""An error message quoting what a member typed is cut here (Discord refuses over 2,000)."""
 
 
 class NotModerator(app_commands.CheckFailure):
@@ -56,15 +66,35 @@ async def require_moderator(interaction: discord.Interaction[Any]) -> bool:
 async def send(interaction: discord.Interaction[Any], **kwargs: Any) -> discord.Message | None:
     """Answer an interaction, or follow up if it is already answered or deferred.
 
-    Returns the message sent when Discord tells us which one it is.
+    Returns the message sent when Discord tells us which one it is. A response that
+    discord.py retried after Discord had already taken it (a 5xx on the way back) comes
+    back "already acknowledged": the response is there, so it counts as sent, once.
     """
     kwargs.setdefault("allowed_mentions", NO_MENTIONS)
-    if not interaction.response.is_done():
-        response = await interaction.response.send_message(**kwargs)
+    if not responded(interaction):
+        try:
+            response = await interaction.response.send_message(**kwargs)
+        except discord.HTTPException as exc:
+            if exc.code != ALREADY_ACKNOWLEDGED:
+                raise
+            interaction.extras[RESPONDED] = True
+            log.warning(
+                "Réponse à l'interaction %d déjà reçue par Discord (requête répétée) : pas de doublon", interaction.id
+            )
+            try:
+                return await interaction.original_response()
+            except discord.HTTPException:
+                return None
+        interaction.extras[RESPONDED] = True
         if isinstance(response.resource, discord.InteractionMessage):
             return response.resource
         return None
     return await interaction.followup.send(wait=True, **kwargs)
+
+
+def responded(interaction: discord.Interaction[Any]) -> bool:
+    """Whether the interaction has its response (sent, deferred, or taken by Discord on a retry)."""
+    return interaction.response.is_done() or bool(interaction.extras.get(RESPONDED))
 
 
 async def report_error(interaction: discord.Interaction[Any], error: BaseException) -> None:
@@ -77,8 +107,13 @@ async def report_error(interaction: discord.Interaction[Any], error: BaseExcepti
         original = original.__cause__
     if isinstance(original, app_commands.CommandInvokeError):
         original = original.original
+    if isinstance(original, discord.NotFound) and original.code == UNKNOWN_INTERACTION:
+        # Too late: Discord forgot the interaction, so no apology can reach the member either.
+        log.warning("Interaction %d expirée avant la réponse (%s)", interaction.id, command_name(interaction))
+        return
     if isinstance(original, BotError):
-        text = _capitalise(str(original))
+        # Domain messages quote what was typed (a slug, an id): echoed escaped and bounded.
+        text = _capitalise(quote_user_text(clean(str(original)), ERROR_TEXT_LIMIT))
     elif isinstance(original, NotModerator):
         text = NOT_A_MODERATOR
     elif isinstance(original, app_commands.NoPrivateMessage):
@@ -88,10 +123,9 @@ async def report_error(interaction: discord.Interaction[Any], error: BaseExcepti
     elif isinstance(original, app_commands.TransformerError):
         text = "Je n'ai pas compris cette valeur : choisis-la dans la liste proposée."
     else:
-        command = interaction.command.qualified_name if interaction.command else _custom_id(interaction)
         log.error(
             "Erreur pendant %s (question %s, utilisateur %s)",
-            command,
+            command_name(interaction),
             interaction.extras.get("question_id"),
             interaction.user.id if interaction.user else None,
             exc_info=original,
@@ -101,6 +135,10 @@ async def report_error(interaction: discord.Interaction[Any], error: BaseExcepti
         await send(interaction, content=text, ephemeral=True)
     except discord.HTTPException:
         log.warning("Impossible de prévenir l'utilisateur de l'erreur", exc_info=True)
+
+
+def command_name(interaction: discord.Interaction[Any]) -> str:
+    return interaction.command.qualified_name if interaction.command else _custom_id(interaction)
 
 
 def _custom_id(interaction: discord.Interaction[Any]) -> str:

@@ -106,11 +106,19 @@ async def to_interaction(interaction: discord.Interaction[Any], delivery: Delive
     delivery after a public "thinking…" removes that placeholder first.
     """
     ephemeral = delivery.visibility is Visibility.PRIVATE
+    # After a deferral the first part fills the "thinking…" message in place: an edit, which
+    # a retry after a lost answer repeats harmlessly, where a follow-up would post twice.
+    fill_placeholder = interaction.response.type is discord.InteractionResponseType.deferred_channel_message
     if ephemeral and interaction.extras.pop(DEFERRED_PUBLICLY, False):
         await interaction.delete_original_response()
+        fill_placeholder = False
     sent: list[int] = []
     for i, part in enumerate(delivery.parts):
         kwargs = part.kwargs(sent, delivery.mentions)
+        if i == 0 and fill_placeholder:
+            message = await interaction.edit_original_response(**kwargs)
+            sent.append(message.id)
+            continue
         if i == 0 and edit:
             kwargs.setdefault("content", None)
             kwargs.setdefault("view", None)  # the clicked buttons go unless the part brings its own
@@ -138,6 +146,9 @@ async def to_message(message: discord.Message, delivery: Delivery) -> list[int]:
             channel = await message.author.create_dm()
         for i, part in enumerate(delivery.parts):
             kwargs = part.kwargs(sent, delivery.mentions)
+            # One nonce per part of the answer to this message: Discord posts a message
+            # sent again with the same nonce (any retry, discord.py's or ours) only once.
+            kwargs["nonce"] = f"{message.id}-{i}"[:25]
             if i == 0 and in_place:
                 posted = await message.reply(mention_author=False, **kwargs)
             else:

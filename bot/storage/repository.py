@@ -12,10 +12,11 @@ rolled back with it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -71,39 +72,97 @@ def from_db_time(value: str | None) -> dt.datetime | None:
 class Repository:
     """The bot's memory: questions, review groups, votes and learned phrasings."""
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(
+        self,
+        connection: aiosqlite.Connection,
+        *,
+        reopen: Callable[[], Awaitable[aiosqlite.Connection]] | None = None,
+    ) -> None:
         self._db = connection
         self._lock = asyncio.Lock()
+        self._reopen = reopen
+        """Opens a fresh connection: SQLite keeps a connection read-only once it opened the
+        file read-only, so recovering from that takes a new one."""
+        self._stale = False
+
+    @property
+    def connection(self) -> aiosqlite.Connection:
+        """The connection in use now (it changes when a read-only one is replaced)."""
+        return self._db
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    async def writable(self) -> str | None:
+        """``None`` when the database accepts writes now, else why not (nothing is changed)."""
+        try:
+            row = await self._one("PRAGMA user_version")
+            assert row is not None
+            version = int(row["user_version"])
+            async with self._write() as db:
+                await db.execute(f"PRAGMA user_version = {version:d}")  # the same value: a write that changes nothing
+        except DatabaseError as exc:
+            return str(exc.__cause__ or exc)
+        return None
 
     @asynccontextmanager
     async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One committed transaction; rolled back as a whole if anything fails."""
+        """One committed transaction; rolled back as a whole if anything fails. Any SQLite
+        error becomes a ``DatabaseError`` (disk full, read-only file, lock held too long)."""
         async with self._lock:
+            await self._replace_stale_connection()
             try:
                 await self._db.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:
-                raise DatabaseError(f"écriture impossible dans la base de données : {exc}") from exc
+                raise self._write_error(exc) from exc
             try:
                 yield self._db
-            except BaseException:
+            except BaseException as exc:
                 try:
                     await self._db.execute("ROLLBACK")
                 except sqlite3.Error:
-                    log.exception("Échec de l'annulation d'une transaction")
+                    log.debug("Pas de transaction à annuler", exc_info=True)
+                if isinstance(exc, sqlite3.Error):
+                    raise self._write_error(exc) from exc
                 raise
             else:
                 try:
                     await self._db.execute("COMMIT")
                 except sqlite3.Error as exc:
-                    raise DatabaseError(f"écriture impossible dans la base de données : {exc}") from exc
+                    with contextlib.suppress(sqlite3.Error):
+                        await self._db.execute("ROLLBACK")
+                    raise self._write_error(exc) from exc
+
+    def _write_error(self, exc: sqlite3.Error) -> DatabaseError:
+        if getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_READONLY or "readonly" in str(exc):
+            self._stale = self._reopen is not None
+        return DatabaseError(f"écriture impossible dans la base de données : {exc}")
+
+    async def _replace_stale_connection(self) -> None:
+        if not self._stale or self._reopen is None:
+            return
+        try:
+            fresh = await self._reopen()
+        except DatabaseError:
+            log.debug("La base de données ne se rouvre pas encore", exc_info=True)
+            return
+        old, self._db, self._stale = self._db, fresh, False
+        with contextlib.suppress(sqlite3.Error, ValueError):
+            await old.close()
 
     async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._db.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        try:
+            async with self._db.execute(sql, tuple(params)) as cursor:
+                return list(await cursor.fetchall())
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"lecture impossible dans la base de données : {exc}") from exc
 
     async def _one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self._db.execute(sql, tuple(params)) as cursor:
-            return await cursor.fetchone()
+        try:
+            async with self._db.execute(sql, tuple(params)) as cursor:
+                return await cursor.fetchone()
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"lecture impossible dans la base de données : {exc}") from exc
 
     # Questions ---------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ import discord.http
 import yarl
 
 from tests.fake_discord.payloads import EPHEMERAL, FakeUser, pinged
-from tests.fake_discord.server import TOKEN, FakeDiscord, FakeDiscordError, Injected, Msg, Sent
+from tests.fake_discord.server import TOKEN, FakeDiscord, FakeDiscordError, Fault, Injected, Msg, Sent
 
 __all__ = [
     "EPHEMERAL",
@@ -24,6 +24,7 @@ __all__ = [
     "FakeDiscord",
     "FakeDiscordError",
     "FakeUser",
+    "Fault",
     "Injected",
     "Msg",
     "Sent",

@@ -165,6 +165,37 @@ class Msg:
 
 
 @dataclass
+class Fault:
+    """An error the fake answers on a route, ``times`` times: a 429 (rate limited, nothing
+    done) or a 5xx, before the work (nothing done) or after it (``after_work``: Discord did
+    the work and the answer was lost on the way, as a 502 from its proxy does)."""
+
+    route: str
+    """The route template, e.g. ``POST /webhooks/{application_id}/{token}``."""
+    status: int
+    after_work: bool = False
+    times: int = 1
+    retry_after: float = 0.05
+    hits: int = 0
+    """How many requests got this error so far."""
+
+    def response(self) -> web.Response:
+        if self.status == 429:
+            body = {"message": "You are being rate limited.", "retry_after": self.retry_after, "global": False}
+            headers = {
+                "Content-Type": "application/json",
+                "Retry-After": str(self.retry_after),
+                "X-RateLimit-Scope": "user",
+                "Via": "1.1 google",  # discord.py retries a 429 only when it came through Discord's proxy
+            }
+            return web.Response(body=json.dumps(body).encode(), status=429, headers=headers)
+        reason = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}.get(
+            self.status, "Error"
+        )
+        return _json({"code": 0, "message": f"{self.status}: {reason}"}, status=self.status)
+
+
+@dataclass
 class _Interaction:
     id: int
     token: str
@@ -198,8 +229,11 @@ class Injected:
         return await self.fake.wait_sent(self._mine, start=self.start, timeout=timeout)
 
     async def callback(self, timeout: float = 5.0) -> Sent:
+        """The response Discord took (an injected fault that did nothing does not count)."""
         return await self.fake.wait_sent(
-            lambda s: self._mine(s) and s.route.endswith("/callback"), start=self.start, timeout=timeout
+            lambda s: self._mine(s) and s.route.endswith("/callback") and not _undone(s),
+            start=self.start,
+            timeout=timeout,
         )
 
     async def choices(self, timeout: float = 5.0) -> list[dict[str, Any]]:
@@ -220,7 +254,7 @@ class Injected:
             edit = await self.fake.wait_sent(
                 lambda s: (
                     self._mine(s)
-                    and ((s.route.endswith("/messages/@original") and s.method == "PATCH") or s.method == "POST")
+                    and ((s.path.endswith("/messages/@original") and s.method == "PATCH") or s.method == "POST")
                 ),
                 start=sent.seq + 1,
                 timeout=timeout,
@@ -369,6 +403,10 @@ class FakeDiscord:
         """Registered application commands: ``None`` for global, else per guild id."""
         self.gateway_queries: list[dict[str, str]] = []
         self.identify_payloads: list[dict[str, Any]] = []
+        self.faults: list[Fault] = []
+        """Errors to answer on given routes (``fail``): rate limits and outages, before or after the work."""
+        self._nonces: dict[tuple[int, str], int] = {}
+        """Message ids by (channel, nonce): a message sent again with ``enforce_nonce`` is not posted twice."""
         self._interactions: dict[int, _Interaction] = {}
         self._by_token: dict[str, _Interaction] = {}
         self._command_ids: dict[tuple[int | None, str], int] = {}
@@ -437,6 +475,25 @@ class FakeDiscord:
     async def wait_connected(self, timeout: float = 10.0) -> None:
         """Wait until a client has identified and received READY and GUILD_CREATE."""
         await asyncio.wait_for(self._ready.wait(), timeout)
+
+    # --- faults -------------------------------------------------------------------------
+
+    def fail(
+        self, route: str, status: int, *, after_work: bool = False, times: int = 1, retry_after: float = 0.05
+    ) -> Fault:
+        """Answer the next ``times`` requests on ``route`` (a route template) with ``status``."""
+        if route not in {f"{method} {template}" for method, template in _ROUTES}:
+            raise FakeDiscordError(f"no such route in the fake: {route}")
+        fault = Fault(route, status, after_work=after_work, times=times, retry_after=retry_after)
+        self.faults.append(fault)
+        return fault
+
+    def _take_fault(self, route: str) -> Fault | None:
+        for fault in self.faults:
+            if fault.route == route and fault.hits < fault.times:
+                fault.hits += 1
+                return fault
+        return None
 
     # --- recording ----------------------------------------------------------------------
 
@@ -866,6 +923,11 @@ class FakeDiscord:
                 token=params.get("token"),
             )
             handler = getattr(self, "_route_" + re.sub(r"\W+", "_", route.lower()).strip("_"))
+            fault = self._take_fault(route)
+            if fault is not None and not fault.after_work:
+                sent.status = fault.status
+                self._record(sent)
+                return fault.response()
             try:
                 response = await handler(sent, **params)
             except _Reject as exc:
@@ -873,6 +935,10 @@ class FakeDiscord:
                 sent.status = exc.status
                 self._record(sent)
                 return _error(exc.status, exc.code, exc.message)
+            if fault is not None:  # the work is done; the answer is lost on the way back
+                sent.status = fault.status
+                self._record(sent)
+                return fault.response()
             sent.status = response.status
             self._record(sent)
             return response
@@ -1083,7 +1149,11 @@ class FakeDiscord:
         if not state.responded:
             raise _Reject(400, 40060, "follow-up before the interaction was acknowledged")
         self._validate(sent.body, creating=True, has_files=bool(sent.files))
-        if state.response_type == 5 and state.original_message_id is not None:
+        if (
+            state.response_type == 5
+            and state.original_message_id is not None
+            and state.original_message_id not in self.deleted_messages  # deleted: a follow-up is a new message
+        ):
             original = self.messages[state.original_message_id]
             if int(original.get("flags") or 0) & LOADING:
                 # The first follow-up after a deferral replaces the "thinking…" message.
@@ -1147,7 +1217,16 @@ class FakeDiscord:
         if any(self.dm_channels.get(user_id) and self.dm_channels[user_id].id == cid for user_id in self.closed_dms):
             return _error(403, 50007, "Cannot send messages to this user")  # a member's choice, not a bot bug
         self._validate(sent.body, creating=True, has_files=bool(sent.files))
+        nonce = (sent.body or {}).get("nonce")
+        key = (cid, str(nonce))
+        if nonce is not None and (sent.body or {}).get("enforce_nonce") and key in self._nonces:
+            # Discord: "the nonce will be checked for uniqueness in the past few minutes; if
+            # another message was created by the same author with the same nonce, that
+            # message will be returned and no new message will be created."
+            return _json(self.messages[self._nonces[key]])
         sent.message = self._create_message(cid, sent.body, sent.files, webhook=False)
+        if nonce is not None:
+            self._nonces[key] = sent.message.id
         return _json(sent.message.data)
 
     def _channel_message(self, channel_id: str, message_id: str) -> int:
@@ -1313,6 +1392,11 @@ class FakeDiscord:
             if "allowed_mentions" in body or "content" in body:
                 self.pings[message_id] = self.pings.get(message_id, set()) | pinged(body)
         return Msg(self, data)
+
+
+def _undone(sent: Sent) -> bool:
+    """A request answered with an injected 429 or 5xx before any work was done."""
+    return (sent.status == 429 or sent.status >= 500) and sent.message is None
 
 
 class _Reject(Exception):

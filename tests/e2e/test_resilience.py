@@ -1,0 +1,225 @@
+"""Resilience through the fake Discord: lost answers retried, rate limits, storage
+faults, hostile text and a runaway template, against the real bot."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.core.service import STORAGE_APOLOGY
+from bot.exts.ask import TOPIC_TOO_LONG
+from tests.e2e.conftest import GREETED_QUESTION, World
+from tests.fake_discord import FakeDiscord, FakeUser
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+CALLBACK = "POST /interactions/{interaction_id}/{token}/callback"
+FOLLOWUP = "POST /webhooks/{application_id}/{token}"
+EDIT_ORIGINAL = "PATCH /webhooks/{application_id}/{token}/messages/{message_id}"
+CHANNEL_MESSAGE = "POST /channels/{channel_id}/messages"
+LONG_QUESTION = "Donne-moi le guide très long du marathon de la modération"
+SALARY = "combien gagne un community manager ?"
+RUNAWAY = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+
+
+@pytest.fixture(autouse=True)
+def no_faults_left(fake: FakeDiscord) -> Iterator[None]:
+    yield
+    fake.faults.clear()
+
+
+def _expected_problems(fake: FakeDiscord, *fragments: str) -> list[str]:
+    """Take out of the fake's problems the ones a test provoked on purpose."""
+    expected = [p for p in fake.problems if any(f in p for f in fragments)]
+    fake.problems[:] = [p for p in fake.problems if p not in expected]
+    return expected
+
+
+def _bot_messages(fake: FakeDiscord, channel: str, marker: str) -> list[str]:
+    texts = [m.text for m in fake.channel_messages(channel) if not m.deleted]
+    return [t for t in texts if marker in t]
+
+
+async def test_an_answer_taken_by_discord_but_lost_on_the_way_shows_once_whole(
+    fake: FakeDiscord, member: FakeUser
+) -> None:
+    """A 502 after Discord created the response: discord.py retries, Discord says
+    "already acknowledged"; the answer counts as sent, and its next parts follow once."""
+    fault = fake.fail(CALLBACK, 502, after_work=True)
+    injected = await fake.slash("ask", {"question": LONG_QUESTION}, user=member, channel="entraide")
+    sent = await injected.settle(quiet=1.5, timeout=15)
+    assert fault.hits == 1
+    parts = [m for m in injected.messages if not m.deleted]
+    titles = [e.get("title") for m in parts for e in m.embeds if e.get("title")]
+    assert titles.count("Le guide très long du marathon de la modération") == 1
+    assert len(parts) >= 2, [(s.method, s.route, s.status) for s in sent]  # every part, each once
+    assert len({m.id for m in parts}) == len(parts)
+    assert not any("Oups" in m.text for m in parts)
+    assert _expected_problems(fake, "already been acknowledged") != []
+
+
+async def test_a_rate_limited_answer_arrives_once(fake: FakeDiscord, member: FakeUser) -> None:
+    fault = fake.fail(CALLBACK, 429, retry_after=0.2)
+    injected = await fake.slash("ask", {"question": SALARY}, user=member)
+    reply = await injected.reply(timeout=10)
+    await injected.settle(quiet=0.3)
+    assert fault.hits == 1
+    assert reply.embeds and reply.embeds[0]["title"]
+    assert len([m for m in injected.messages if m.embeds]) == 1
+
+
+async def test_a_mention_reply_lost_after_the_work_is_posted_once(fake: FakeDiscord, member: FakeUser) -> None:
+    fault = fake.fail(CHANNEL_MESSAGE, 502, after_work=True)
+    marker = "Le guide très long du marathon"
+    before = len(_bot_messages(fake, "general", marker))
+    await fake.post(LONG_QUESTION, user=member, mention_bot=True)
+    await fake.wait_sent(lambda s: s.route == CHANNEL_MESSAGE and s.status == 200, start=0, timeout=15)
+    await asyncio.sleep(1.0)
+    assert fault.hits == 1
+    posted = [m for m in fake.channel_messages("general") if not m.deleted and m.embeds]
+    titles = [e.get("title") for m in posted for e in m.embeds]
+    assert titles.count("Le guide très long du marathon de la modération") - before == 1
+
+
+async def test_a_deferred_answer_fills_its_placeholder_once_despite_a_lost_answer(
+    world: World, fake: FakeDiscord, member: FakeUser
+) -> None:
+    """The database is locked by another process for 2.5 s: the bot defers, then fills
+    the "thinking…" message. The answer to that request is lost (502 after the work) and
+    discord.py sends it again: a follow-up would post the answer twice, an edit does not."""
+    fake.fail(FOLLOWUP, 502, after_work=True)
+    fake.fail(EDIT_ORIGINAL, 502, after_work=True)
+    blocker = sqlite3.connect(world.settings.database_path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        injected = await fake.slash("ask", {"question": SALARY}, user=member, channel="entraide")
+        callback = await injected.callback(timeout=5)
+        assert callback.body["type"] == 5  # deferred: "thinking…"
+        await asyncio.sleep(1.0)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    await injected.settle(quiet=1.5, timeout=15)
+    shown = [m for m in injected.messages if not m.deleted and m.embeds]
+    assert len(shown) == 1
+    assert shown[0].embeds[0]["title"] == "Combien gagne un community manager ?"
+
+
+async def test_a_full_disk_gets_the_apology_and_the_question_is_written_later(
+    world: World, fake: FakeDiscord, member: FakeUser
+) -> None:
+    service = world.bot.service
+    db = service.desk.repository.connection  # type: ignore[attr-defined]
+    async with db.execute("PRAGMA page_count") as cursor:
+        row = await cursor.fetchone()
+    await db.execute(f"PRAGMA max_page_count = {int(row['page_count'])}")
+    question = "Xyzzy plugh, le quetzalcoatlus vole-t-il au-dessus des fjords ? " * 30
+    try:
+        reply = await (await fake.slash("ask", {"question": question[:2000]}, user=member)).reply()
+    finally:
+        await db.execute("PRAGMA max_page_count = 1073741823")
+    assert reply.ephemeral
+    assert reply.text == STORAGE_APOLOGY
+    async with asyncio.timeout(15):
+        while service.pending:
+            await asyncio.sleep(0.05)
+    stored = [q for q in await service.desk.repository.questions() if q.user_id == member.id]
+    assert [q.text for q in stored] == [question[:2000]]
+
+
+async def test_a_lone_surrogate_in_ask_is_answered_and_stored(
+    world: World, fake: FakeDiscord, member: FakeUser
+) -> None:
+    reply = await (await fake.slash("ask", {"question": "salaire \ud800 community manager ?"}, user=member)).reply()
+    assert reply.embeds
+    stored = [q for q in await world.bot.service.desk.repository.questions() if q.user_id == member.id]
+    assert [q.text for q in stored] == ["salaire \ufffd community manager ?"]
+
+
+async def test_answer_topics_are_echoed_escaped_and_bounded(fake: FakeDiscord, member: FakeUser) -> None:
+    masked = await (await fake.slash("answer", {"topic": "[clic ici](https://evil.example)"}, user=member)).reply()
+    assert masked.ephemeral
+    assert "\\[clic ici]" in masked.text  # an escaped bracket: Discord shows text, not a masked link
+    assert " [clic ici]" not in masked.text
+    long = await (await fake.slash("answer", {"topic": "x" * 5000}, user=member)).reply()
+    assert long.ephemeral and long.text == TOPIC_TOO_LONG
+
+
+async def test_a_runaway_template_keeps_the_previous_answer_and_the_bot_answering(
+    world: World, fake: FakeDiscord, member: FakeUser
+) -> None:
+    path: Path = world.answers_dir / "bonjour-nomme.md.jinja"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("Bonjour {{ asker }} !", RUNAWAY), encoding="utf-8")
+    try:
+        reload = await fake.slash("faq reload", user="bob")
+        # While the reload renders the runaway file, a member is answered as usual.
+        other = await (await fake.slash("ask", {"question": SALARY}, user=world.new_member())).reply()
+        assert other.embeds
+        report = await reload.reply(timeout=10)
+        assert "bonjour-nomme.md.jinja" in report.text and "dépasse" in report.text
+        reply = await (await fake.slash("ask", {"question": GREETED_QUESTION}, user=member)).reply()
+        assert reply.embeds[0]["description"] == f"Bonjour {member.global_name}\u202f!"
+    finally:
+        path.write_text(good, encoding="utf-8")
+        await world.bot.reload_answers()
+
+
+async def test_start_up_waits_out_an_outage_of_the_command_sync(tmp_path: Path) -> None:
+    """Six 500s on the sync: more than discord.py's own five tries (about 16 s). The bot
+    retries with a backoff, says so in the log, and then serves."""
+    from tests.e2e.test_run import launch
+    from tests.fake_discord import TOKEN
+
+    outage = await FakeDiscord().start()
+    fault = outage.fail("PUT /applications/{application_id}/guilds/{guild_id}/commands", 500, times=6)
+    try:
+        process = await launch(outage, TOKEN, tmp_path)
+        try:
+            await outage.wait_sent(
+                lambda s: s.route.endswith("/guilds/{guild_id}/commands") and s.method == "PUT" and s.status == 200,
+                timeout=60,
+            )
+            assert fault.hits == 6
+            assert sorted(c["name"] for c in outage.commands[outage.guild_id]) == [
+                "answer",
+                "ask",
+                "faq",
+                "topics",
+                "unanswered",
+            ]
+            await outage.wait_connected(timeout=20)
+            assert process.returncode is None  # still running
+        finally:
+            process.terminate()
+            _, stderr = await asyncio.wait_for(process.communicate(), 20)
+        text = stderr.decode()
+        assert "Synchronisation des commandes impossible (essai 1" in text
+        assert "Traceback" not in text
+    finally:
+        await outage.close()
+
+
+async def test_a_burst_of_asks_is_answered_or_deferred_in_time(world: World, fake: FakeDiscord) -> None:
+    """300 asks at once from 300 members: Discord drops none (the fake records a problem
+    for any response after 3 s, which fails the test) and every one gets its answer."""
+    members = [world.new_member("Rafale") for _ in range(300)]
+    questions = [SALARY, "comment gérer les trolls ?", "quels outils utiliser ?"]
+    injected = [
+        await fake.slash("ask", {"question": questions[i % 3]}, user=members[i], channel="entraide") for i in range(300)
+    ]
+    late = [p for p in fake.problems if "answered after" in p]
+    async with asyncio.timeout(60):
+        for handle in injected:
+            callback = await handle.callback(timeout=30)
+            assert callback.status < 300
+    await asyncio.sleep(0.5)
+    for handle in injected:
+        await handle.settle(quiet=0.05, timeout=30)
+    answered = [h for h in injected if any(m.text and "Oups" not in m.text for m in h.messages if not m.deleted)]
+    assert late == []
+    assert len(answered) == 300
