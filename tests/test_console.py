@@ -63,6 +63,9 @@ def test_ctrl_c_at_the_prompt_quits_at_once_with_exit_0(tmp_path: Path) -> None:
     pid, fd = pty.fork()
     if pid == 0:  # the child: the console, with the terminal as its controlling tty
         os.chdir(tmp_path)
+        # A person's shell starts programs with Ctrl+C live; a test runner started in the
+        # background (nohup, `&`) ignores SIGINT, and an ignored signal survives exec.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         os.execve(sys.executable, [sys.executable, "-m", "bot", "console"], env)
     code: int | None = None
     try:
