@@ -115,7 +115,7 @@ class USEEncoder:
 
 
 BACKENDS: dict[str, type[E5Encoder] | type[USEEncoder]] = {"e5": E5Encoder, "use": USEEncoder}
-"""Every adapter, by name; ``benchmarks.semantic`` measures them side by side."""
+"""Every adapter, by name; ``benchmarks.matching --backend NAME`` measures each."""
 SHIPPED_BACKEND = "e5"
 """The backend the bot uses: the one that won on held-out figures (README, Benchmarks)."""
 
