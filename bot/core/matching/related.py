@@ -22,7 +22,7 @@ def by_meaning(index: SemanticIndex, slug: str, limit: int) -> tuple[str, ...]:
     """The ``limit`` answers closest to ``slug`` by meaning, closest first."""
     if slug not in index.slugs:
         return ()
-    row = index.answer_similarities()[index.slugs.index(slug)]
+    row = index.answer_similarities(slug)
     ranked = sorted(
         ((float(score), other) for other, score in zip(index.slugs, row.tolist(), strict=True) if other != slug),
         key=lambda pair: (-pair[0], pair[1]),

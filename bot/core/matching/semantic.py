@@ -94,6 +94,7 @@ class SemanticIndex:
         self._phrasings = self._block(phrasing, vectors, dim)
         self._body = self._block(body, vectors, dim)
         self._learned = _Block([], np.zeros((0, dim), np.float32), len(self.slugs))
+        self._centroid_cache: np.ndarray | None = None
         self.floor = measure_floor(self._phrasings, self._phrasings) if floor is None else floor
         self.body_floor = measure_floor(self._phrasings, self._body) if floor is None else floor
 
@@ -121,24 +122,32 @@ class SemanticIndex:
             body=dict(zip(self.slugs, body.tolist(), strict=True)),
         )
 
-    def answer_similarities(self) -> np.ndarray:
-        """Answer-to-answer cosines (rows and columns in ``slugs`` order) of the mean
-        phrasing vector of each answer: how close two answers are in what members ask.
+    def answer_similarities(self, slug: str) -> np.ndarray:
+        """Cosines between the mean phrasing vector of ``slug`` and that of every answer
+        (in ``slugs`` order): how close two answers are in what members ask.
 
-        For "related answers" only; it plays no part in scoring questions. An answer
-        without phrasings is -1 to every other.
+        For "related answers" only; it plays no part in scoring questions. One row, not
+        the whole answer-by-answer matrix, which would take 400 MB at 10,000 answers; the
+        mean vectors are computed once. An answer without phrasings is -1 to every other.
         """
-        block = self._phrasings
-        size = len(self.slugs)
-        out = np.full((size, size), -1.0, dtype=np.float32)
-        if not len(block.owners):
-            return out
-        sums = np.add.reduceat(block.vectors, block.starts, axis=0)
-        norms = np.linalg.norm(sums, axis=1, keepdims=True)
-        centroids = sums / np.where(norms > 0, norms, 1.0)
-        present = block.present
-        out[np.ix_(present, present)] = centroids @ centroids.T
-        return out
+        centroids = self._centroids()
+        row = centroids @ centroids[self._position[slug]]
+        missing = ~np.isin(np.arange(len(self.slugs)), self._phrasings.present)
+        row[missing] = -1.0
+        if missing[self._position[slug]]:
+            row[:] = -1.0
+        return row
+
+    def _centroids(self) -> np.ndarray:
+        if self._centroid_cache is None:
+            block = self._phrasings
+            out = np.zeros((len(self.slugs), block.vectors.shape[1]), dtype=np.float32)
+            if len(block.owners):
+                sums = np.add.reduceat(block.vectors, block.starts, axis=0)
+                norms = np.linalg.norm(sums, axis=1, keepdims=True)
+                out[block.present] = sums / np.where(norms > 0, norms, 1.0)
+            self._centroid_cache = out
+        return self._centroid_cache
 
 
 def measure_floor(phrasings: _Block, targets: _Block) -> float:
