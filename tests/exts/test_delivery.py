@@ -46,7 +46,8 @@ def test_short_replies_are_one_line_as_visible_as_asked() -> None:
         assert [(p.content, p.embeds, p.buttons) for p in delivery.parts] == [("Merci !", (), None)]
 
 
-def test_related_answers_are_a_second_row_of_buttons_under_an_answer() -> None:
+async def test_related_answers_are_a_second_row_of_buttons_under_an_answer() -> None:
+    """Async: discord.py 2.5 (our lower bound) builds a View only inside a running loop."""
     related = (
         Suggestion("outils", "Les outils", 0.0),
         Suggestion("x" * 95, "Une réponse au nom trop long pour Discord", 0.0),
