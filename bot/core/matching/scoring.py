@@ -1,16 +1,17 @@
 """One decision from two sides: the combined confidence, and what to do with it.
 
 The lexical index is good at questions that share words with an answer; the encoder
-at questions that share meaning. The candidates of both sides are scored together by
-one logistic over six features (see ``tuning.COMBINED_COEFFICIENTS``): the lexical
-confidence and its margin, and the encoder's best phrasing and body cosines measured
-*above the library's floor*, with their margins. Because the semantic features are
-relative to the library's own floor, the same threshold holds on a rich library and
-on a thin one; the coefficients were fitted on both (tune half only).
+at questions that share meaning. The candidates of both sides are ranked together by
+a logistic over six features (``tuning.COMBINED_COEFFICIENTS``): the lexical confidence
+and its margin, and the encoder's best phrasing and body cosines measured *above the
+library's floors*, with their margins. A second logistic (``ACCEPTANCE_COEFFICIENTS``)
+then says how sure the bot is that the best one is right. Because the semantic features
+are relative to the library's own floors, and both models were fitted on the tune half
+against a rich library and thinner copies of it, one threshold serves both kinds.
 
-``decide`` then turns the best confidences into a ``ReplyKind``: answer, offer a
-choice ("did you mean…", also for a near-tie, which is never settled silently), or
-leave the question to the editors.
+``decide`` turns that into a ``ReplyKind``: answer, offer a choice ("did you mean…",
+also for a near-tie, which is never settled silently, and when meaning vetoes what the
+words found), or leave the question to the editors.
 """
 
 from __future__ import annotations
