@@ -1,11 +1,13 @@
 """Every tunable number of the matcher, in one place.
 
-Each value was chosen on the tune half of the dev set (``tests/eval/dev_tune.jsonl``)
-and, for the combined confidence, on that same half against thinned copies of the
-library (3 and 5 alternate questions per answer), so that one threshold holds on a
-thin library too. ``python -m benchmarks.fit`` prints the lexical coefficients and
-``python -m benchmarks.fit --semantic`` the combined ones. The report half, the second
-library and the thin library are never read to choose them.
+Each value was chosen on the tune half of the frozen library's dev set
+(``tests/fixtures/library_eval/dev_tune.jsonl``) and, for the combined confidence, on
+that same half against four thinner copies of the library (3 or 5 alternate questions
+per answer; "busy editor" copies with few keywords and a short body), so that one
+threshold holds on a thin library too. ``python -m benchmarks.fit`` prints the two
+combined models and the threshold grid, ``python -m benchmarks.fit --lexical`` the
+lexical coefficients. The report half, the second library and the thin library are
+never read to choose them.
 """
 
 from __future__ import annotations
