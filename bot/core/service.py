@@ -29,10 +29,9 @@ from bot.core.matching.encoders import Encoder
 from bot.core.matching.semantic import (
     IndexingStopped,
     SemanticIndex,
+    VectorsMissing,
     VectorStore,
     build_index,
-    library_pieces,
-    missing_count,
 )
 from bot.core.models import (
     Answer,
@@ -193,16 +192,28 @@ class Service:
     async def start_semantic(self, *, wait: bool = False) -> None:
         """Build the semantic index of the current library and attach it when ready.
 
-        A warm cache makes this quick, so it is awaited; a cold one means minutes of
+        The cache is read once: when it holds every piece (a warm restart) the index is
+        attached before this returns; otherwise the missing pieces mean minutes of
         embedding, done in the background while the lexical side answers."""
         matcher = self.matcher
         if matcher.encoder is None or self._index_encoder is None:
             return
-        pieces = library_pieces(matcher.answers)
-        missing = await self._run(self._indexing, missing_count, self._index_encoder, pieces, self._store)
+        start = time.perf_counter()
+        try:
+            index = await self._build_index(matcher, cached_only=True)
+        except VectorsMissing as exc:
+            missing = exc.count
+        except (asyncio.CancelledError, IndexingStopped):
+            return
+        except Exception:
+            log.exception("L'index sémantique n'a pas pu être construit ; le matching reste lexical")
+            return
+        else:
+            await self._attach(matcher, index, 0, start)
+            return
         task = asyncio.create_task(self._build_semantic(matcher, missing))
         self._index_task = task
-        if wait or missing == 0:
+        if wait:
             await task
         else:
             log.info(
@@ -216,8 +227,6 @@ class Service:
             await asyncio.shield(self._index_task)
 
     async def _build_semantic(self, matcher: Matcher, missing: int) -> None:
-        if self._index_encoder is None:
-            return
         start = time.perf_counter()
         try:
             index = await self._build_index(matcher)
@@ -226,6 +235,9 @@ class Service:
         except Exception:
             log.exception("L'index sémantique n'a pas pu être construit ; le matching reste lexical")
             return
+        await self._attach(matcher, index, missing, start)
+
+    async def _attach(self, matcher: Matcher, index: SemanticIndex, missing: int, start: float) -> None:
         if self.matcher is not matcher:
             return  # the library was reloaded meanwhile; its own build attaches its index
         await self._run(self._matching, matcher.attach, index)
@@ -498,11 +510,12 @@ class Service:
             log.warning("Réponse en erreur : %s", problem)
         return list(fresh.problems)
 
-    async def _build_index(self, matcher: Matcher) -> SemanticIndex:
+    async def _build_index(self, matcher: Matcher, *, cached_only: bool = False) -> SemanticIndex:
         def build() -> SemanticIndex:
             assert self._index_encoder is not None
             answers = list(matcher.answers)
-            return build_index(self._index_encoder, answers, matcher.learned, self._store, stop=self._stop_indexing)
+            learned, store, stop = matcher.learned, self._store, self._stop_indexing
+            return build_index(self._index_encoder, answers, learned, store, stop=stop, cached_only=cached_only)
 
         return await self._run(self._indexing, build)
 

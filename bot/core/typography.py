@@ -20,26 +20,40 @@ whitespace stay the same.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
+TYPESET_CACHE = 1024
+"""Texts typeset lately, kept: ``check`` renders each answer twice (on a server and in a
+DM), often to the same text, and members keep asking for the same answers."""
 
-_PROTECTED = re.compile(
-    r"""
-      ```.*?(?:```|\Z)                                   # code block (an unclosed one runs to the end)
-    | (?P<ticks>`+)[^\n]+?(?P=ticks)                     # code span, `x` or ``x``
-    | (?<=\])\([^)\s]*(?:\s+"[^"]*")?\)                  # Markdown link target [text](url "title")
-    | <(?:@[!&]?|\#|/[\w -]+:)\d+>                       # mentions: user, role, channel, slash command
-    | <a?:\w+:\d+>                                       # custom emoji
-    | <t:-?\d+(?::[tTdDfFR])?>                           # timestamp
-    | <?(?:https?|ftp)://[^\s<>]+>?                      # URL
-    | \bwww\.[^\s<>]+                                    # URL without a scheme
-    | [\w.+-]+@[\w-]+(?:\.[\w-]+)+                       # e-mail address
-    | (?<![\w:]):[a-z0-9_+-]+:(?![\w:])                  # emoji shortcode :tada:
-    | (?<!\S)[:;]-?[()DPpOo3/\\|]+(?=\s|\Z)             # emoticon :) ;-) :D
-    """,
-    re.VERBOSE | re.DOTALL,
+_PROTECTED_SPANS: tuple[tuple[str, str], ...] = (
+    # (a string the text must hold for the span to be possible, the span's pattern)
+    ("```", r"```.*?(?:```|\Z)"),  # code block (an unclosed one runs to the end)
+    ("`", r"(?P<ticks>`+)[^\n]+?(?P=ticks)"),  # code span, `x` or ``x``
+    ("](", r'(?<=\])\([^)\s]*(?:\s+"[^"]*")?\)'),  # Markdown link target [text](url "title")
+    ("<", r"<(?:@[!&]?|\#|/[\w -]+:)\d+>"),  # mentions: user, role, channel, slash command
+    ("<", r"<a?:\w+:\d+>"),  # custom emoji
+    ("<t:", r"<t:-?\d+(?::[tTdDfFR])?>"),  # timestamp
+    ("://", r"<?(?:https?|ftp)://[^\s<>]+>?"),  # URL
+    ("www.", r"\bwww\.[^\s<>]+"),  # URL without a scheme
+    ("@", r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),  # e-mail address
+    (":", r"(?<![\w:]):[a-z0-9_+-]+:(?![\w:])"),  # emoji shortcode :tada:
+    (":", r"(?<!\S):-?[()DPpOo3/\\|]+(?=\s|\Z)"),  # emoticon :) :-( :D
+    (";", r"(?<!\S);-?[()DPpOo3/\\|]+(?=\s|\Z)"),  # emoticon ;-)
 )
+"""What the rules never touch, tried in this order. A span whose marker is not in the
+text cannot match: leaving it out of the pattern keeps a plain paragraph from being
+scanned for e-mail addresses and code spans at every letter (most of the cost)."""
+
+
+@lru_cache(maxsize=64)
+def _protected(present: tuple[bool, ...]) -> re.Pattern[str]:
+    spans = [span for (_, span), here in zip(_PROTECTED_SPANS, present, strict=True) if here]
+    return re.compile("|".join(spans) or r"(?!)", re.DOTALL)
+
+
 _SLOT_BASE = 0xF0000
 """Protected spans are swapped for one private-use character each while rules run."""
 _SLOT = re.compile("[\U000f0000-\U000ffffd]")
@@ -84,6 +98,12 @@ def typeset(text: str, keep: tuple[str, ...] = ()) -> str:
     Every occurrence of a string in ``keep`` is protected too, if it holds anything the
     rules could change (a name made only of letters and spaces cannot be changed).
     """
+    names = tuple(sorted({name for name in keep if _TOUCHABLE.search(name)}, key=len, reverse=True))
+    return _typeset(text, names)
+
+
+@lru_cache(maxsize=TYPESET_CACHE)
+def _typeset(text: str, names: tuple[str, ...]) -> str:
     if _SLOT.search(text):
         return text  # private-use characters of its own: nothing is safe to move
     kept: list[str] = []
@@ -92,9 +112,8 @@ def typeset(text: str, keep: tuple[str, ...] = ()) -> str:
         kept.append(match[0])
         return chr(_SLOT_BASE + len(kept) - 1)
 
-    names = sorted({name for name in keep if _TOUCHABLE.search(name)}, key=len, reverse=True)
     work = re.sub("|".join(map(re.escape, names)), hold, text) if names else text
-    work = _PROTECTED.sub(hold, work)
+    work = _protected(tuple(marker in work for marker, _ in _PROTECTED_SPANS)).sub(hold, work)
     for pattern, replacement in _RULES:
         work = pattern.sub(replacement, work)
     while _SLOT.search(work):  # a protected span may hold a name protected before it

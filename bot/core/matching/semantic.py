@@ -32,6 +32,14 @@ class IndexingStopped(Exception):
     """The build was asked to stop (the bot is shutting down)."""
 
 
+class VectorsMissing(Exception):
+    """A build from the store alone found pieces it would have to embed."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(f"{count} morceaux à encoder")
+        self.count = count
+
+
 class VectorStore(Protocol):
     """Where vectors already computed are kept (``bot.storage.vector_cache``)."""
 
@@ -183,10 +191,13 @@ def embed_pieces(
     store: VectorStore | None = None,
     progress: Callable[[int, int], None] | None = None,
     stop: threading.Event | None = None,
+    cached_only: bool = False,
 ) -> np.ndarray:
     """Vectors of ``pieces`` in order: read from the store, the missing ones embedded
     (and written back) in batches. ``progress(done, total)`` counts the embedded ones;
-    ``stop`` set between two batches ends the build (what was embedded stays cached)."""
+    ``stop`` set between two batches ends the build (what was embedded stays cached).
+    ``cached_only`` raises ``VectorsMissing`` instead of embedding anything: a start reads
+    the store once, and either serves at once or leaves the embedding to the background."""
     keys = [p.key for p in pieces]
     known = store.get_many(encoder.model_id, keys) if store is not None else {}
     missing = [i for i, k in enumerate(keys) if k not in known]
@@ -196,6 +207,8 @@ def embed_pieces(
         todo.setdefault(keys[i], i)
     items = list(todo.items())
     total = len(items)
+    if cached_only and total:
+        raise VectorsMissing(total)
     if progress is not None:
         progress(0, total)
     for start in range(0, total, EMBED_BATCH):
@@ -235,11 +248,13 @@ def build_index(
     store: VectorStore | None = None,
     progress: Callable[[int, int], None] | None = None,
     stop: threading.Event | None = None,
+    cached_only: bool = False,
 ) -> SemanticIndex:
-    """The semantic index of a library: every piece embedded once (the store keeps them)."""
+    """The semantic index of a library: every piece embedded once (the store keeps them).
+    ``cached_only``: from the store alone, or ``VectorsMissing`` (see ``embed_pieces``)."""
     pieces = library_pieces(answers)
     learned_pieces = [Piece(slug, text, Role.QUERY) for slug, text in learned]
-    vectors = embed_pieces(encoder, [*pieces, *learned_pieces], store, progress, stop)
+    vectors = embed_pieces(encoder, [*pieces, *learned_pieces], store, progress, stop, cached_only)
     index = SemanticIndex(encoder.model_id, [a.slug for a in answers], pieces, vectors[: len(pieces)])
     index.set_learned(list(learned), vectors[len(pieces) :])
     log.debug("index sémantique : %d morceaux, plancher %.3f", index.size, index.floor)
