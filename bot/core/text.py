@@ -122,6 +122,8 @@ ENGLISH_STOPWORDS = _wordlist(
 )
 
 STOPWORDS = FRENCH_STOPWORDS | ENGLISH_STOPWORDS
+_ONLY_ENGLISH = ENGLISH_STOPWORDS - FRENCH_STOPWORDS
+_ONLY_FRENCH = FRENCH_STOPWORDS - ENGLISH_STOPWORDS
 
 SMS = {
     # SMS spellings and casual contractions of general French (not our answers' words).
@@ -254,6 +256,15 @@ def analyse(text: str) -> list[tuple[str, str]]:
             continue
         out.append((word, stem(word)))
     return out
+
+
+def looks_english(text: str) -> bool:
+    """Whether a question is in English: more of its function words are English only
+    ("how", "the", "my") than French only ("comment", "le", "mon"). Words shared by
+    both ("ok", "hello") and content words say nothing; a tie is French."""
+    found = words(text)
+    english = sum(w in _ONLY_ENGLISH for w in found)
+    return english > 0 and english > sum(w in _ONLY_FRENCH for w in found)
 
 
 def tokens(text: str) -> list[str]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.core.text import normalise, tokens
+import pytest
+
+from bot.core.text import looks_english, normalise, tokens
 
 
 def test_normalise_folds_case_accents_ligatures_and_spaces() -> None:
@@ -41,3 +43,19 @@ def test_urls_and_discord_mentions_are_not_words() -> None:
 
 def test_english_stopwords_are_removed_too() -> None:
     assert tokens("what does a community manager do?") == tokens("community manager")
+
+
+@pytest.mark.parametrize(
+    ("question", "english"),
+    [
+        ("how do I find my first clients?", True),
+        ("what does a typical day look like for a CM?", True),
+        ("comment trouver mes premiers clients ?", False),
+        ("c koi le salaire d'un cm", False),
+        ("ok merci", False),  # words both languages use say nothing
+        ("community manager", False),  # no function word at all: French, the library's language
+        ("", False),
+    ],
+)
+def test_a_question_in_english_is_told_from_french(question: str, english: bool) -> None:
+    assert looks_english(question) is english

@@ -17,6 +17,7 @@ SETS = {
     "dev_report.jsonl": ROOT / "answers",
     "other_library.jsonl": ROOT / "tests" / "fixtures" / "other_library",
     "thin_library.jsonl": ROOT / "tests" / "fixtures" / "thin_library",
+    "tune_library.jsonl": ROOT / "tests" / "fixtures" / "tune_library",
 }
 
 

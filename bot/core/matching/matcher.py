@@ -28,6 +28,7 @@ from bot.core.matching.scoring import combined_candidates, lexical_candidates
 from bot.core.matching.semantic import SemanticIndex, VectorStore, embed_pieces
 from bot.core.models import Answer, Candidate, MatchResult
 from bot.core.smalltalk import classify
+from bot.core.text import looks_english
 
 log = logging.getLogger(__name__)
 
@@ -139,7 +140,9 @@ class Matcher:
             # milliseconds, and a lesson arriving from the event loop must not wait for it.
             if index is not None and vector is not None:
                 scores = index.scores(vector)
-                candidates, sure, veto = combined_candidates(lexical, scores, index.floor, index.body_floor)
+                candidates, sure, veto = combined_candidates(
+                    lexical, scores, index.floor, index.body_floor, english=looks_english(question)
+                )
                 confidence: float | None = round(sure, 4)
             else:
                 candidates, confidence, veto = lexical_candidates(lexical), None, False

@@ -94,13 +94,16 @@ def combined_confidence(features: Features, coefficients: Sequence[float] = COMB
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
-def acceptance_features(ranked: Sequence[tuple[str, float, Features]]) -> Features:
+def acceptance_features(ranked: Sequence[tuple[str, float, Features]], english: bool = False) -> Features:
     """What the acceptance model reads of the best candidate: its six features, its lead
-    over the runner-up, and its ranking confidence as log-odds."""
+    over the runner-up, its ranking confidence as log-odds, and whether the question is
+    in English. A French library shares no words with an English question, so its
+    lexical side says nothing either way: without that flag the model read the silence
+    as "out of scope" and left most English questions unanswered."""
     _, best, features = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0.0
     clipped = min(max(best, 1e-6), 1.0 - 1e-6)
-    return (*features, best - second, math.log(clipped / (1.0 - clipped)))
+    return (*features, best - second, math.log(clipped / (1.0 - clipped)), float(english))
 
 
 def combined_candidates(
@@ -110,6 +113,8 @@ def combined_candidates(
     body_floor: float,
     ranking: Sequence[float] = COMBINED_COEFFICIENTS,
     acceptance: Sequence[float] = ACCEPTANCE_COEFFICIENTS,
+    *,
+    english: bool = False,
 ) -> tuple[list[Candidate], float, bool]:
     """(candidates ranked by the ranking confidence, confidence that the best is right,
     whether meaning vetoes answering with it directly: see ``tuning.SEMANTIC_VETO``).
@@ -122,7 +127,7 @@ def combined_candidates(
     ranked = sorted(((s, combined_confidence(f, ranking), f) for s, f in rows), key=lambda r: (-r[1], r[0]))
     if not ranked:
         return [], 0.0, False
-    confidence = combined_confidence(acceptance_features(ranked), acceptance)
+    confidence = combined_confidence(acceptance_features(ranked, english), acceptance)
     features = ranked[0][2]
     veto = features[2] < SEMANTIC_VETO and features[4] < SEMANTIC_VETO
     return [Candidate(s, c) for s, c, _ in ranked], confidence, veto
