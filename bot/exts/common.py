@@ -75,12 +75,7 @@ async def send(interaction: discord.Interaction[Any], **kwargs: Any) -> discord.
         try:
             response = await interaction.response.send_message(**kwargs)
         except discord.HTTPException as exc:
-            if exc.code != ALREADY_ACKNOWLEDGED:
-                raise
-            interaction.extras[RESPONDED] = True
-            log.warning(
-                "Réponse à l'interaction %d déjà reçue par Discord (requête répétée) : pas de doublon", interaction.id
-            )
+            _taken_already(interaction, exc)
             try:
                 return await interaction.original_response()
             except discord.HTTPException:
@@ -90,6 +85,28 @@ async def send(interaction: discord.Interaction[Any], **kwargs: Any) -> discord.
             return response.resource
         return None
     return await interaction.followup.send(wait=True, **kwargs)
+
+
+async def update(interaction: discord.Interaction[Any], **kwargs: Any) -> None:
+    """Edit the message whose button or menu was used, as the interaction's response.
+
+    An edit is idempotent, and a retry of one Discord had already taken comes back
+    "already acknowledged": the message is as asked, once, so that counts as done.
+    """
+    try:
+        await interaction.response.edit_message(**kwargs)
+    except discord.HTTPException as exc:
+        _taken_already(interaction, exc)
+        return
+    interaction.extras[RESPONDED] = True
+
+
+def _taken_already(interaction: discord.Interaction[Any], exc: discord.HTTPException) -> None:
+    """Re-raise ``exc`` unless it says Discord already has this interaction's response."""
+    if exc.code != ALREADY_ACKNOWLEDGED:
+        raise exc
+    interaction.extras[RESPONDED] = True
+    log.warning("Réponse à l'interaction %d déjà reçue par Discord (requête répétée) : pas de doublon", interaction.id)
 
 
 def responded(interaction: discord.Interaction[Any]) -> bool:

@@ -279,17 +279,30 @@ class Injected:
             count += 1
             start = sent.seq + 1
 
+    def _nearby(self, sent: Sent) -> bool:
+        """About this interaction, or a request on its channel (where the bot may post too)."""
+        return self._mine(sent) or sent.path.startswith(f"/channels/{self.state.channel_id}/")
+
     @property
     def sent(self) -> list[Sent]:
-        return [s for s in self.fake.sent[self.start :] if self._mine(s)]
+        """What the bot sent about this interaction and, since it was injected, in its channel."""
+        return [s for s in self.fake.sent[self.start :] if self._nearby(s)]
 
     @property
     def messages(self) -> list[Msg]:
         """Every message this interaction created, current state, in order."""
         return [self.fake.message(i) for i in self.state.message_ids]
 
+    @property
+    def shown(self) -> list[Msg]:
+        """Every message of the interaction's channel created since it was injected and not
+        deleted, in order: its own, and the bot's channel messages (a test that asks one
+        thing at a time sees what answers it)."""
+        return [m for m in self.fake.channel_messages(self.state.channel_id) if m.id > self.id]
+
     async def settle(self, quiet: float = 0.05, timeout: float = 5.0) -> list[Sent]:
-        """Wait until the bot has made no request about this interaction for ``quiet`` seconds."""
+        """Wait until the bot has made no request about this interaction, nor in its
+        channel, for ``quiet`` seconds."""
         await self.first(timeout)
         deadline = time.monotonic() + timeout
         count = -1
