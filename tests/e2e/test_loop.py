@@ -212,9 +212,13 @@ async def test_digest_is_for_moderators(world: World, fake: FakeDiscord) -> None
 
 
 async def test_menus_and_buttons_still_work_after_a_restart(world: World, fake: FakeDiscord) -> None:
-    """A new bot process handles the menus, related answers and resolve buttons the old one sent."""
+    """A new bot process handles the menus, related answers, resolve buttons and the parts
+    of a private answer the old one sent."""
     member = world.new_member()
     menu = await (await fake.slash("topics", user=member)).reply()
+    reader = world.new_member()
+    long = "Donne-moi le guide très long du marathon de la modération"
+    private = await (await fake.slash("ask", {"question": long, "private": True}, user=reader)).reply()
     salary = await (await fake.slash("answer", {"topic": "salaire"}, user=member)).reply()
     question = "on m'a volé mes photos sur insta"  # unsure: a suggestion, no answer
     await (await fake.slash("ask", {"question": question}, user=world.new_member())).reply()
@@ -232,6 +236,11 @@ async def test_menus_and_buttons_still_work_after_a_restart(world: World, fake: 
             assert clicked.ephemeral and clicked.embeds[0]["title"]
             await (await fake.click(shown, shown.button("Résoudre avec"), user="bob")).reply()
             assert (await world.bot.service.desk.show(group.id))[0].status.value == "resolved"
+            first = private.text
+            turned = await (await fake.click(private, private.button("Suite"), user=reader)).reply()
+            assert turned.id == private.id and turned.ephemeral
+            assert turned.embeds[0]["description"].startswith("Paragraphe")
+            assert turned.embeds[0]["description"] not in first  # the next part, in the same message
         finally:
             await fresh.close()
             await task

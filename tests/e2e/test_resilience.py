@@ -14,8 +14,10 @@ import pytest
 
 from bot.core.service import STORAGE_APOLOGY
 from bot.exts.ask import TOPIC_TOO_LONG
+from bot.exts.delivery import POINTER_UP
 from tests.e2e.conftest import GREETED_QUESTION, World, action_labels
-from tests.fake_discord import FakeDiscord, FakeUser, Msg
+from tests.fake_discord import FakeDiscord, FakeUser, Injected, Msg
+from tests.fake_discord.payloads import SEND_MESSAGES
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -95,16 +97,7 @@ async def test_a_deferred_answer_fills_its_placeholder_once_despite_a_lost_answe
     discord.py sends it again: a follow-up would post the answer twice, an edit does not."""
     fake.fail(FOLLOWUP, 502, after_work=True)
     fake.fail(EDIT_ORIGINAL, 502, after_work=True)
-    blocker = sqlite3.connect(world.settings.database_path, isolation_level=None)
-    blocker.execute("BEGIN IMMEDIATE")
-    try:
-        injected = await fake.slash("ask", {"question": SALARY}, user=member, channel="entraide")
-        callback = await injected.callback(timeout=5)
-        assert callback.body["type"] == 5  # deferred: "thinking…"
-        await asyncio.sleep(1.0)
-    finally:
-        blocker.execute("ROLLBACK")
-        blocker.close()
+    injected, _ = await _slow_ask(world, SALARY, member)
     await injected.settle(quiet=1.5, timeout=15)
     shown = [m for m in injected.messages if not m.deleted and m.embeds]
     assert len(shown) == 1
@@ -170,6 +163,27 @@ async def test_a_private_long_answer_is_one_message_whose_parts_turn_in_place(
     assert [m.id for m in injected.shown] == [reply.id]
 
 
+async def test_where_the_bot_may_not_post_the_next_parts_are_follow_ups(fake: FakeDiscord, member: FakeUser) -> None:
+    """No Send Messages in the channel (the interaction says so), or a refusal on the way
+    (the permission just taken away): the next parts go as follow-ups, each once."""
+    entraide = fake.channel("entraide").id
+    fake.bot_denied[entraide] = SEND_MESSAGES
+    try:
+        denied = await fake.slash("answer", {"topic": "guide-tres-long"}, user=member, channel="entraide")
+        await denied.settle(quiet=0.3)
+    finally:
+        del fake.bot_denied[entraide]
+    refusal = fake.fail(CHANNEL_MESSAGE, 403)
+    refused = await fake.slash("answer", {"topic": "guide-tres-long"}, user=member, channel="general")
+    await refused.settle(quiet=0.3)
+    assert refusal.hits == 1
+    for injected in (denied, refused):
+        shown = injected.shown
+        assert _paragraphs(shown) == [str(n) for n in range(1, 15)]
+        assert [m.id for m in injected.messages] == [m.id for m in shown]  # the response, then follow-ups
+        assert action_labels(shown[-1]) == ["Supprimer", "Source"]
+
+
 async def test_a_short_reply_after_a_public_thinking_fills_it_once_despite_a_lost_answer(
     world: World, fake: FakeDiscord, member: FakeUser
 ) -> None:
@@ -178,22 +192,45 @@ async def test_a_short_reply_after_a_public_thinking_fills_it_once_despite_a_los
     removing it for an ephemeral follow-up, which a retry would post twice."""
     fake.fail(FOLLOWUP, 502, after_work=True)
     fake.fail(EDIT_ORIGINAL, 502, after_work=True)
+    injected, placeholder = await _slow_ask(world, "zorglub wxqz quasar ?", member)
+    await injected.settle(quiet=1.5, timeout=15)
+    assert sum(f.hits for f in fake.faults) == 1
+    (shown,) = injected.shown
+    assert shown.id == placeholder.id
+    assert "équipe de rédaction" in shown.content
+    assert not shown.ephemeral  # the trade-off: public, as the placeholder was
+
+
+async def test_a_repeated_answer_after_a_public_thinking_points_up_to_the_first(
+    world: World, fake: FakeDiscord
+) -> None:
+    """The answer was just given in this channel, so its copy would be private: after a
+    public "thinking…" only a follow-up could be, so the placeholder points up instead."""
+    question = "comment trouver des idées de posts ?"
+    first = await (await fake.slash("ask", {"question": question}, user=world.new_member(), channel="entraide")).reply()
+    assert first.embeds and not first.ephemeral
+    fake.fail(EDIT_ORIGINAL, 502, after_work=True)
+    injected, placeholder = await _slow_ask(world, question, world.new_member())
+    await injected.settle(quiet=1.5, timeout=15)
+    (shown,) = injected.shown
+    assert (shown.id, shown.content, shown.embeds, shown.ephemeral) == (placeholder.id, POINTER_UP, [], False)
+
+
+async def _slow_ask(world: World, question: str, member: FakeUser) -> tuple[Injected, Msg]:
+    """``/ask`` in #entraide while another process holds the database for about 2.5 s: the
+    bot defers publicly; returns the interaction and its "thinking…" message."""
     blocker = sqlite3.connect(world.settings.database_path, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
     try:
-        injected = await fake.slash("ask", {"question": "zorglub wxqz quasar ?"}, user=member, channel="entraide")
+        injected = await world.fake.slash("ask", {"question": question}, user=member, channel="entraide")
         callback = await injected.callback(timeout=5)
         assert callback.body["type"] == 5  # deferred publicly: "thinking…" for all to see
+        assert callback.message is not None
         await asyncio.sleep(1.0)
     finally:
         blocker.execute("ROLLBACK")
         blocker.close()
-    await injected.settle(quiet=1.5, timeout=15)
-    assert sum(f.hits for f in fake.faults) == 1
-    (shown,) = injected.shown
-    assert callback.message is not None and shown.id == callback.message.id
-    assert "équipe de rédaction" in shown.content
-    assert not shown.ephemeral  # the trade-off: public, as the placeholder was
+    return injected, callback.message
 
 
 async def test_a_full_disk_gets_the_apology_and_the_question_is_written_later(

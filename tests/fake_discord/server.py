@@ -32,6 +32,8 @@ from tests.fake_discord.payloads import (
     MENTION_EVERYONE,
     MESSAGE_CONTENT_INTENT,
     PRIVILEGED_INTENTS,
+    SEND_MESSAGES,
+    VIEW_CHANNEL,
     FakeChannel,
     FakeRole,
     FakeUser,
@@ -399,6 +401,11 @@ class FakeDiscord:
             for i, name in enumerate(("general", "entraide"))
         }
         self.dm_channels: dict[int, FakeChannel] = {}
+        self.bot_denied: dict[int, int] = {}
+        """Permissions an overwrite takes from the bot in a channel, by channel id. Discord
+        says so in the interaction's ``app_permissions`` ("the permissions the app has
+        within the channel the interaction was sent from") and refuses a message there
+        without Send Messages (403, 50013 Missing Permissions)."""
         self.closed_dms: set[int] = set()
         """Members whose privacy settings refuse DMs from the bot (Discord answers 403, 50007)."""
         """DM channels by recipient id."""
@@ -740,7 +747,7 @@ class FakeDiscord:
             "member": who.member(self.permissions_of(who)),
             "token": token,
             "version": 1,
-            "app_permissions": str(self.permissions_of(self.bot)),
+            "app_permissions": str(self.permissions_of(self.bot) & ~self.bot_denied.get(chan.id, 0)),
             "locale": locale,
             "guild_locale": "fr",
             "entitlements": [],
@@ -1229,6 +1236,8 @@ class FakeDiscord:
         cid = self._channel_id(channel_id)
         if any(self.dm_channels.get(user_id) and self.dm_channels[user_id].id == cid for user_id in self.closed_dms):
             return _error(403, 50007, "Cannot send messages to this user")  # a member's choice, not a bot bug
+        if self.bot_denied.get(cid, 0) & (SEND_MESSAGES | VIEW_CHANNEL):
+            raise _Reject(403, 50013, "Missing Permissions")  # the bot was told, in app_permissions
         self._validate(sent.body, creating=True, has_files=bool(sent.files))
         nonce = (sent.body or {}).get("nonce")
         key = (cid, str(nonce))
