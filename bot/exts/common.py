@@ -29,6 +29,8 @@ UNKNOWN_INTERACTION = 10062
 """Discord's error code for an interaction it no longer knows (not answered within 3 s)."""
 RESPONDED = "responded"
 """``interaction.extras`` key: the interaction has its response, whatever discord.py believes."""
+FILLED = "filled"
+"""``interaction.extras`` key: the "thinking…" placeholder of a deferral has its content."""
 ERROR_TEXT_LIMIT = 300
 """An error message quoting what a member typed is cut here (Discord refuses over 2,000)."""
 
@@ -64,11 +66,13 @@ async def require_moderator(interaction: discord.Interaction[Any]) -> bool:
 
 
 async def send(interaction: discord.Interaction[Any], **kwargs: Any) -> discord.Message | None:
-    """Answer an interaction, or follow up if it is already answered or deferred.
+    """Answer an interaction: its response, else its "thinking…" placeholder, else a follow-up.
 
     Returns the message sent when Discord tells us which one it is. A response that
     discord.py retried after Discord had already taken it (a 5xx on the way back) comes
-    back "already acknowledged": the response is there, so it counts as sent, once.
+    back "already acknowledged": the response is there, so it counts as sent, once. A
+    deferral's placeholder is filled by an edit, which a retry repeats harmlessly, where
+    a follow-up (it takes no nonce) would post twice; it keeps the deferral's visibility.
     """
     kwargs.setdefault("allowed_mentions", NO_MENTIONS)
     if not responded(interaction):
@@ -84,6 +88,14 @@ async def send(interaction: discord.Interaction[Any], **kwargs: Any) -> discord.
         if isinstance(response.resource, discord.InteractionMessage):
             return response.resource
         return None
+    deferred = interaction.response.type is discord.InteractionResponseType.deferred_channel_message
+    if deferred and not interaction.extras.get(FILLED):
+        kwargs.pop("ephemeral", None)
+        if "file" in kwargs:
+            kwargs["attachments"] = [kwargs.pop("file")]
+        message = await interaction.edit_original_response(**kwargs)
+        interaction.extras[FILLED] = True
+        return message
     return await interaction.followup.send(wait=True, **kwargs)
 
 

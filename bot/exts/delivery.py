@@ -144,11 +144,11 @@ async def to_interaction(
     retried request repeats shows twice:
 
     - the first part is the response (taken once), or fills the "thinking…" placeholder
-      or the clicked message (an edit);
+      or the clicked message (an edit; see ``common.send``);
     - a public answer's next parts are channel messages with a nonce made of the
       interaction's id and the part's index. A follow-up is the fallback only where the
-      bot cannot post in the channel (a DM, a server it is not in, no Send Messages, a
-      slowmode it is not exempt from), logged;
+      bot cannot post in the channel (a DM, a server it is not in, no Send Messages or
+      Embed Links, a slowmode it is not exempt from, a refusal), logged;
     - a private answer in several parts is one ephemeral message showing part ``page``,
       with buttons that turn the parts by editing it (``views.TurnButton``): only a
       follow-up could add another ephemeral message;
@@ -165,15 +165,12 @@ async def to_interaction(
     parts = delivery.parts
     if ephemeral and delivery.pages is not None:
         parts = (delivery.pages(page),)
-    fill_placeholder = interaction.response.type is discord.InteractionResponseType.deferred_channel_message
     channel = None if ephemeral else _channel_for_parts(interaction, len(parts))
     sent: list[int] = []
     for i, part in enumerate(parts):
         kwargs = part.kwargs(sent, delivery.mentions)
         message: discord.Message | None
-        if i == 0 and fill_placeholder:
-            message = await interaction.edit_original_response(**kwargs)
-        elif i == 0 and edit:
+        if i == 0 and edit:
             kwargs.setdefault("content", None)
             kwargs.setdefault("view", None)  # the clicked buttons go unless the part brings its own
             await update(interaction, **kwargs)
@@ -212,6 +209,8 @@ def _channel_for_parts(interaction: discord.Interaction[Any], count: int) -> dis
         why = "pas le droit d'écrire dans ce fil"
     elif not isinstance(channel, discord.Thread) and not permissions.send_messages:
         why = "pas le droit d'écrire dans ce salon"
+    elif not permissions.embed_links:
+        why = "pas le droit d'intégrer des liens"  # the parts' embeds would not show
     elif getattr(channel, "slowmode_delay", 0) and not (permissions.manage_messages or permissions.manage_channels):
         why = "mode lent"
     else:

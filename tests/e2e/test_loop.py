@@ -185,7 +185,7 @@ async def test_stats_attach_a_readable_chart(world: World, fake: FakeDiscord) ->
         await fake.slash("ask", {"question": "combien gagne un community manager ?"}, user=member)
     ).reply()
     await (await fake.click(answered, answered.button("Pas vraiment"), user=member)).reply()
-    message = await (await fake.slash("faq stats", user="bob")).followup(timeout=20)
+    message = await (await fake.slash("faq stats", user="bob")).reply(timeout=20)
     assert message.ephemeral
     png = message.attachments["stats.png"]
     assert png.startswith(b"\x89PNG")
@@ -205,7 +205,7 @@ async def test_stats_attach_a_readable_chart(world: World, fake: FakeDiscord) ->
 async def test_digest_is_for_moderators(world: World, fake: FakeDiscord) -> None:
     refused = await (await fake.slash("faq digest", user="dave")).reply()
     assert refused.content == "Cette commande est réservée à la modération."
-    message = await (await fake.slash("faq digest", {"days": 7}, user="bob")).followup(timeout=20)
+    message = await (await fake.slash("faq digest", {"days": 7}, user="bob")).reply(timeout=20)
     assert message.ephemeral and message.embeds[0]["title"] == "Le digest de la rédaction"
     assert "Nouveaux groupes sans réponse" in message.text
     assert "Questions répondues grâce aux résolutions : 1\n" in message.text  # the one-click resolve paid

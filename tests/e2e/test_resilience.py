@@ -216,6 +216,19 @@ async def test_a_repeated_answer_after_a_public_thinking_points_up_to_the_first(
     assert (shown.id, shown.content, shown.embeds, shown.ephemeral) == (placeholder.id, POINTER_UP, [], False)
 
 
+async def test_a_deferred_moderator_reply_lost_on_the_way_shows_once(fake: FakeDiscord) -> None:
+    """``/faq digest`` defers, then fills its "thinking…": an edit, not a follow-up (the
+    first follow-up after a deferral replaces the placeholder, a retried one is a second
+    message)."""
+    fake.fail(FOLLOWUP, 502, after_work=True)
+    fake.fail(EDIT_ORIGINAL, 502, after_work=True)
+    injected = await fake.slash("faq digest", {"days": 7}, user="bob")
+    await injected.settle(quiet=1.5, timeout=20)
+    assert sum(f.hits for f in fake.faults) == 1
+    (shown,) = injected.shown
+    assert shown.ephemeral and shown.embeds[0]["title"] == "Le digest de la rédaction"
+
+
 async def _slow_ask(world: World, question: str, member: FakeUser) -> tuple[Injected, Msg]:
     """``/ask`` in #entraide while another process holds the database for about 2.5 s: the
     bot defers publicly; returns the interaction and its "thinking…" message."""
