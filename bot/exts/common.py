@@ -29,6 +29,8 @@ UNKNOWN_INTERACTION = 10062
 """Discord's error code for an interaction it no longer knows (not answered within 3 s)."""
 RESPONDED = "responded"
 """``interaction.extras`` key: the interaction has its response, whatever discord.py believes."""
+DEFERRED = "deferred"
+"""``interaction.extras`` key: the interaction has a "thinking…" placeholder (see ``defer``)."""
 FILLED = "filled"
 """``interaction.extras`` key: the "thinking…" placeholder of a deferral has its content."""
 ERROR_TEXT_LIMIT = 300
@@ -89,7 +91,7 @@ async def send(interaction: discord.Interaction[Any], **kwargs: Any) -> discord.
             return response.resource
         return None
     deferred = interaction.response.type is discord.InteractionResponseType.deferred_channel_message
-    if deferred and not interaction.extras.get(FILLED):
+    if (deferred or interaction.extras.get(DEFERRED)) and not interaction.extras.get(FILLED):
         kwargs.pop("ephemeral", None)
         if "file" in kwargs:
             kwargs["attachments"] = [kwargs.pop("file")]
@@ -97,6 +99,19 @@ async def send(interaction: discord.Interaction[Any], **kwargs: Any) -> discord.
         interaction.extras[FILLED] = True
         return message
     return await interaction.followup.send(wait=True, **kwargs)
+
+
+async def defer(interaction: discord.Interaction[Any], *, ephemeral: bool) -> None:
+    """Answer "thinking…" now and the real reply later (``send`` fills the placeholder).
+
+    A deferral discord.py retried after Discord had taken it comes back "already
+    acknowledged": the placeholder is there, and the reply must still fill it.
+    """
+    try:
+        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+    except discord.HTTPException as exc:
+        _taken_already(interaction, exc)
+    interaction.extras[DEFERRED] = True
 
 
 async def update(interaction: discord.Interaction[Any], **kwargs: Any) -> None:

@@ -216,6 +216,22 @@ async def test_a_repeated_answer_after_a_public_thinking_points_up_to_the_first(
     assert (shown.id, shown.content, shown.embeds, shown.ephemeral) == (placeholder.id, POINTER_UP, [], False)
 
 
+async def test_a_deferral_taken_by_discord_but_lost_on_the_way_is_filled_once(
+    world: World, fake: FakeDiscord, member: FakeUser
+) -> None:
+    """The "thinking…" is created, its answer lost: discord.py sends the deferral again,
+    Discord says "already acknowledged"; the placeholder is there, and the answer fills it."""
+    fault = fake.fail(CALLBACK, 502, after_work=True)
+    injected, placeholder = await _slow_ask(world, "quels outils utiliser ?", member)
+    await injected.settle(quiet=1.5, timeout=15)
+    assert fault.hits == 1
+    assert _expected_problems(fake, "already been acknowledged") != []
+    (shown,) = injected.shown
+    assert shown.id == placeholder.id
+    assert shown.embeds and shown.embeds[0]["title"]
+    assert not any("Oups" in m.text for m in injected.shown)
+
+
 async def test_a_deferred_moderator_reply_lost_on_the_way_shows_once(fake: FakeDiscord) -> None:
     """``/faq digest`` defers, then fills its "thinking…": an edit, not a follow-up (the
     first follow-up after a deferral replaces the placeholder, a retried one is a second
