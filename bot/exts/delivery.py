@@ -151,7 +151,8 @@ async def to_interaction(
       Embed Links, a slowmode it is not exempt from, a refusal), logged;
     - a private answer in several parts is one ephemeral message showing part ``page``,
       with buttons that turn the parts by editing it (``views.TurnButton``): only a
-      follow-up could add another ephemeral message;
+      follow-up could add another ephemeral message (they remain for an answer whose
+      slug is too long for those buttons' custom ids);
     - after a public "thinking…", a private reply cannot stay private without a follow-up
       (or the deletion of the placeholder, which a retry turns into an error): it fills the
       placeholder, so the trade-off is visibility. A short line (unanswered, small talk,
