@@ -18,7 +18,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.models import Reply, ReplyKind
-from bot.exts.common import APOLOGY, NO_MENTIONS, asker_of, faq_bot, send
+from bot.exts.common import APOLOGY, NO_MENTIONS, asker_of, defer, faq_bot, send
 from bot.exts.delivery import DEFERRED_PUBLICLY, Delivery, Visibility, plan, to_interaction, to_message
 from bot.exts.formatting import CHOICE_NAME_LIMIT, shorten
 
@@ -182,7 +182,7 @@ class AskCog(commands.Cog):
 
     @staticmethod
     async def _defer(interaction: discord.Interaction[Any], private: bool) -> None:
-        await interaction.response.defer(ephemeral=private, thinking=True)
+        await defer(interaction, ephemeral=private)
         interaction.extras[DEFERRED_PUBLICLY] = not private
 
     async def _answer_interaction(

@@ -29,6 +29,10 @@ UNKNOWN_INTERACTION = 10062
 """Discord's error code for an interaction it no longer knows (not answered within 3 s)."""
 RESPONDED = "responded"
 """``interaction.extras`` key: the interaction has its response, whatever discord.py believes."""
+DEFERRED = "deferred"
+"""``interaction.extras`` key: the interaction has a "thinking…" placeholder (see ``defer``)."""
+FILLED = "filled"
+"""``interaction.extras`` key: the "thinking…" placeholder of a deferral has its content."""
 ERROR_TEXT_LIMIT = 300
 """An error message quoting what a member typed is cut here (Discord refuses over 2,000)."""
 
@@ -64,23 +68,20 @@ async def require_moderator(interaction: discord.Interaction[Any]) -> bool:
 
 
 async def send(interaction: discord.Interaction[Any], **kwargs: Any) -> discord.Message | None:
-    """Answer an interaction, or follow up if it is already answered or deferred.
+    """Answer an interaction: its response, else its "thinking…" placeholder, else a follow-up.
 
     Returns the message sent when Discord tells us which one it is. A response that
     discord.py retried after Discord had already taken it (a 5xx on the way back) comes
-    back "already acknowledged": the response is there, so it counts as sent, once.
+    back "already acknowledged": the response is there, so it counts as sent, once. A
+    deferral's placeholder is filled by an edit, which a retry repeats harmlessly, where
+    a follow-up (it takes no nonce) would post twice; it keeps the deferral's visibility.
     """
     kwargs.setdefault("allowed_mentions", NO_MENTIONS)
     if not responded(interaction):
         try:
             response = await interaction.response.send_message(**kwargs)
         except discord.HTTPException as exc:
-            if exc.code != ALREADY_ACKNOWLEDGED:
-                raise
-            interaction.extras[RESPONDED] = True
-            log.warning(
-                "Réponse à l'interaction %d déjà reçue par Discord (requête répétée) : pas de doublon", interaction.id
-            )
+            _taken_already(interaction, exc)
             try:
                 return await interaction.original_response()
             except discord.HTTPException:
@@ -89,7 +90,50 @@ async def send(interaction: discord.Interaction[Any], **kwargs: Any) -> discord.
         if isinstance(response.resource, discord.InteractionMessage):
             return response.resource
         return None
+    deferred = interaction.response.type is discord.InteractionResponseType.deferred_channel_message
+    if (deferred or interaction.extras.get(DEFERRED)) and not interaction.extras.get(FILLED):
+        kwargs.pop("ephemeral", None)
+        if "file" in kwargs:
+            kwargs["attachments"] = [kwargs.pop("file")]
+        message = await interaction.edit_original_response(**kwargs)
+        interaction.extras[FILLED] = True
+        return message
     return await interaction.followup.send(wait=True, **kwargs)
+
+
+async def defer(interaction: discord.Interaction[Any], *, ephemeral: bool) -> None:
+    """Answer "thinking…" now and the real reply later (``send`` fills the placeholder).
+
+    A deferral discord.py retried after Discord had taken it comes back "already
+    acknowledged": the placeholder is there, and the reply must still fill it.
+    """
+    try:
+        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+    except discord.HTTPException as exc:
+        _taken_already(interaction, exc)
+    interaction.extras[DEFERRED] = True
+
+
+async def update(interaction: discord.Interaction[Any], **kwargs: Any) -> None:
+    """Edit the message whose button or menu was used, as the interaction's response.
+
+    An edit is idempotent, and a retry of one Discord had already taken comes back
+    "already acknowledged": the message is as asked, once, so that counts as done.
+    """
+    try:
+        await interaction.response.edit_message(**kwargs)
+    except discord.HTTPException as exc:
+        _taken_already(interaction, exc)
+        return
+    interaction.extras[RESPONDED] = True
+
+
+def _taken_already(interaction: discord.Interaction[Any], exc: discord.HTTPException) -> None:
+    """Re-raise ``exc`` unless it says Discord already has this interaction's response."""
+    if exc.code != ALREADY_ACKNOWLEDGED:
+        raise exc
+    interaction.extras[RESPONDED] = True
+    log.warning("Réponse à l'interaction %d déjà reçue par Discord (requête répétée) : pas de doublon", interaction.id)
 
 
 def responded(interaction: discord.Interaction[Any]) -> bool:

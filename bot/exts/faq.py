@@ -14,7 +14,7 @@ from discord.ext import commands
 
 from bot.core.chart import weekly_chart
 from bot.core.digest import digest_text
-from bot.exts.common import require_moderator, send
+from bot.exts.common import defer, require_moderator, send
 from bot.exts.formatting import DESCRIPTION_LIMIT, info_embed, quote_user_text, stats_embed
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ class FaqCog(commands.GroupCog, group_name="faq", group_description="The FAQ its
     @app_commands.command(name="stats")
     async def stats(self, interaction: discord.Interaction[Any]) -> None:
         """How much the bot answers, and what it misses"""
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await defer(interaction, ephemeral=True)
         desk = self.bot.service.desk
         stats = await desk.stats()
         downvoted = await desk.downvoted_answers()
@@ -59,7 +59,7 @@ class FaqCog(commands.GroupCog, group_name="faq", group_description="The FAQ its
     @app_commands.choices(days=DIGEST_PERIODS)
     async def digest(self, interaction: discord.Interaction[Any], days: app_commands.Choice[int] | None = None) -> None:
         """What changed: new questions, suggestions waiting, answers voted down"""
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await defer(interaction, ephemeral=True)
         service = self.bot.service
         digest = await service.digest(dt.timedelta(days=days.value if days is not None else 7))
         titles = {slug: answer.title for slug, answer in service.library.answers.items()}

@@ -5,7 +5,9 @@ the link is Discord's, not ours. What the bot does that needs no permission is l
 everything it sends through an interaction (``/ask``, ``/answer``, the buttons, the
 moderators' ephemeral replies and the CSV of ``/unanswered export``) goes through the
 interaction's own webhook, DMs need no server permission, and deleting its own messages
-(the 🗑️ button) needs no Manage Messages.
+(the 🗑️ button) needs no Manage Messages. One exception: the second and next messages of
+a long public answer are channel messages (``bot.exts.delivery``: a nonce makes them
+exactly once), and go as interaction follow-ups where these permissions are missing.
 """
 
 from __future__ import annotations
@@ -18,9 +20,15 @@ SCOPES: dict[str, str] = {
 }
 PERMISSIONS: dict[str, tuple[str, str]] = {
     "view_channel": ("Voir les salons", "recevoir les messages qui le mentionnent"),
-    "send_messages": ("Envoyer des messages", "répondre dans le salon à qui le mentionne"),
+    "send_messages": (
+        "Envoyer des messages",
+        "répondre dans le salon à qui le mentionne, et y poster la suite d'une longue réponse",
+    ),
     "send_messages_in_threads": ("Envoyer des messages dans les fils", "répondre de même dans un fil"),
-    "embed_links": ("Intégrer des liens", "mettre en forme (embeds) ses réponses aux mentions"),
+    "embed_links": (
+        "Intégrer des liens",
+        "mettre en forme (embeds) ses réponses aux mentions et la suite des longues réponses",
+    ),
     "read_message_history": (
         "Voir les anciens messages",
         "répondre en citant le message de la question (Discord l'exige pour une réponse)",

@@ -17,7 +17,7 @@ from discord.ext import commands
 
 from bot.core.models import ReviewStatus
 from bot.exts.ask import topic_choices
-from bot.exts.common import faq_bot, moderator_name, require_moderator, send
+from bot.exts.common import defer, faq_bot, moderator_name, require_moderator, send
 from bot.exts.formatting import group_embed, info_embed, quote_user_text, resolved_text
 from bot.exts.views import groups_page, review_view, titles_of
 
@@ -101,7 +101,7 @@ class ReviewCog(
     @app_commands.command(name="export")
     async def export(self, interaction: discord.Interaction[Any]) -> None:
         """Download every question as a CSV file"""
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await defer(interaction, ephemeral=True)
         content = await self.bot.service.desk.export_csv()
         # UTF-8 with a BOM: spreadsheet programs then open French text correctly.
         file = discord.File(io.BytesIO(content.encode("utf-8-sig")), filename=EXPORT_NAME)

@@ -17,7 +17,16 @@ from typing import Any
 import discord
 
 from bot.core.models import Answer, Reply, ReviewItem, ReviewStatus
-from bot.exts.common import NOT_A_MODERATOR, asker_of, faq_bot, is_moderator, moderator_name, report_error, send
+from bot.exts.common import (
+    NOT_A_MODERATOR,
+    asker_of,
+    faq_bot,
+    is_moderator,
+    moderator_name,
+    report_error,
+    send,
+    update,
+)
 from bot.exts.formatting import (
     BUTTON_LABEL_LIMIT,
     groups_embed,
@@ -171,6 +180,71 @@ class DeleteButton(GuardedButton, template=r"faq:del:(?P<asker>\d+)(?::(?P<parts
         log.info("Réponse supprimée par %s (%d) dans %s", interaction.user, interaction.user.id, interaction.channel_id)
 
 
+class TurnButton(
+    GuardedButton, template=r"faq:turn:(?P<page>\d+):(?P<question>\d+):(?P<slug>[a-z0-9-]+):(?P<tag>[pn])"
+):
+    """Previous / next part of a private answer in several parts, shown in one message.
+
+    An ephemeral message can only be added by a follow-up, which a retried request posts
+    twice; turning the parts edits the one message in place instead, which a retry repeats
+    harmlessly. The answer is rendered again for the member who clicks (only the asker can
+    see the message), so the buttons carry no more than its slug and the question's id.
+    """
+
+    def __init__(
+        self, page: int, question_id: int, slug: str, *, forward: bool, label: str = "", disabled: bool = False
+    ) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label or ("Suite" if forward else "Précédent"),
+                emoji="▶️" if forward else "◀️",
+                style=discord.ButtonStyle.primary if forward else discord.ButtonStyle.secondary,
+                custom_id=turn_id(page, question_id, slug, forward=forward),
+                disabled=disabled,
+            )
+        )
+        self.page = page
+        self.question_id = question_id
+        self.slug = slug
+
+    @classmethod
+    def between(cls, current: int, pages: int, question_id: int, slug: str) -> list[TurnButton]:
+        """The two buttons under part ``current`` of ``pages``: previous, then next (each
+        disabled, and pointing at ``current``, where there is no part to turn to)."""
+        buttons = []
+        for forward, name in ((False, "Précédent"), (True, "Suite")):
+            target = current + 1 if forward else current - 1
+            inside = 0 <= target < pages
+            label = f"{name} ({target + 1}/{pages})" if inside else name
+            buttons.append(
+                cls(target if inside else current, question_id, slug, forward=forward, label=label, disabled=not inside)
+            )
+        return buttons
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Button[Any], match: re.Match[str]
+    ) -> TurnButton:
+        return cls(int(match["page"]), int(match["question"]), match["slug"], forward=match["tag"] == "n")
+
+    async def handle(self, interaction: discord.Interaction[Any]) -> None:
+        from bot.exts.delivery import Visibility, plan, to_interaction  # see PickButton.handle
+
+        interaction.extras["question_id"] = self.question_id or None
+        asker = asker_of(interaction.user, interaction.guild, interaction.channel_id)
+        reply = dataclasses.replace(
+            faq_bot(interaction).service.show(self.slug, asker), question_id=self.question_id or None
+        )
+        # The intro (a note above the answer) stays as it was on every part.
+        intro = interaction.message.content if interaction.message is not None else None
+        delivery = plan(reply, asker_id=interaction.user.id, visibility=Visibility.PRIVATE, intro=intro or None)
+        await to_interaction(interaction, delivery, edit=True, page=self.page)
+
+
+def turn_id(page: int, question_id: int, slug: str, *, forward: bool) -> str:
+    return f"faq:turn:{page}:{question_id}:{slug}:{'n' if forward else 'p'}"
+
+
 class PageButton(
     GuardedButton, template=r"faq:page:(?P<status>open|resolved|dismissed):(?P<page>\d+)(?::(?P<tag>\w))?"
 ):
@@ -201,7 +275,7 @@ class PageButton(
             await send(interaction, content=NOT_A_MODERATOR, ephemeral=True)
             return
         embed, view = await groups_page(interaction, self.status, self.page)
-        await interaction.response.edit_message(embed=embed, view=view)
+        await update(interaction, embed=embed, view=view)
 
 
 class ResolveButton(GuardedButton, template=r"faq:resolve:(?P<group>\d+):(?P<slug>[a-z0-9-]+)"):
@@ -314,7 +388,7 @@ class CategorySelect(GuardedSelect, template=r"faq:topics"):
 
     async def handle(self, interaction: discord.Interaction[Any], value: str) -> None:
         embed, view = topics_page(faq_bot(interaction).service.topics(), value)
-        await interaction.response.edit_message(embed=embed, view=view)
+        await update(interaction, embed=embed, view=view)
 
 
 class AnswerSelect(GuardedSelect, template=r"faq:topic"):
@@ -343,6 +417,7 @@ PERSISTENT_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
     VoteButton,
     PickButton,
     DeleteButton,
+    TurnButton,
     PageButton,
     ResolveButton,
     RelatedButton,
@@ -407,10 +482,17 @@ def titles_of(interaction: discord.Interaction[Any]) -> dict[str, str]:
     return {slug: answer.title for slug, answer in faq_bot(interaction).service.library.answers.items()}
 
 
-def answer_view(reply: Reply, *, asker_id: int, previous: Sequence[int], public: bool) -> discord.ui.View | None:
+def answer_view(
+    reply: Reply, *, asker_id: int, previous: Sequence[int], public: bool, page: tuple[int, int] | None = None
+) -> discord.ui.View | None:
     """Buttons under an answer: votes (when the question was stored), delete (public
-    answers only: an ephemeral one can simply be dismissed), and a link to the source."""
+    answers only: an ephemeral one can simply be dismissed), and a link to the source.
+    ``page`` (which part, of how many) adds the buttons that turn the parts of a private
+    answer shown in one message."""
     view = discord.ui.View(timeout=None)
+    if page is not None and reply.answer is not None:
+        for button in TurnButton.between(*page, reply.question_id or 0, reply.answer.slug):
+            view.add_item(button)
     if reply.question_id is not None:
         view.add_item(VoteButton(reply.question_id, True))
         view.add_item(VoteButton(reply.question_id, False))
@@ -423,6 +505,12 @@ def answer_view(reply: Reply, *, asker_id: int, previous: Sequence[int], public:
         if len(f"faq:rel:{related.slug}") <= CUSTOM_ID_LIMIT:
             view.add_item(RelatedButton(related.slug, related.title))
     return view if view.children else None
+
+
+def turns_fit(reply: Reply, pages: int) -> bool:
+    """Whether the buttons turning ``pages`` parts of this answer have custom ids Discord accepts."""
+    slug = reply.answer.slug if reply.answer is not None else ""
+    return len(turn_id(pages, reply.question_id or 0, slug, forward=True)) <= CUSTOM_ID_LIMIT
 
 
 def suggestions_view(reply: Reply, asker_id: int) -> discord.ui.View:

@@ -6,7 +6,7 @@ import pytest
 
 from bot.core.models import Asker
 from bot.exts.ask import REPEATED_NOTE, REPEATED_NOTE_DM
-from bot.exts.delivery import DM_REFUSED
+from bot.exts.delivery import POINTER_UP
 from tests.e2e.conftest import GREETED_QUESTION, World, action_labels
 from tests.fake_discord import FakeDiscord, FakeUser
 
@@ -151,8 +151,10 @@ async def test_answer_with_an_unknown_topic_says_so(fake: FakeDiscord, member: F
 async def test_long_answer_is_split_within_discord_limits(fake: FakeDiscord, member: FakeUser, world: World) -> None:
     injected = await fake.slash("answer", {"topic": "guide-tres-long"}, user=member)
     await injected.settle()
-    messages = injected.messages
+    messages = injected.shown
     assert len(messages) >= 3
+    # The first part is the response; the next ones are channel messages (with a nonce).
+    assert [m.id for m in injected.messages] == [messages[0].id]
     descriptions = [e["description"] for m in messages for e in m.embeds]
     rendered = world.bot.service.show("guide-tres-long", Asker(display_name="Membre")).answer
     assert rendered is not None
@@ -233,6 +235,6 @@ async def test_repeated_mention_answer_for_a_member_who_refuses_dms_points_upwar
     pointer = await fake.wait_sent(
         lambda s: s.route == "POST /channels/{channel_id}/messages" and s.message is not None, start=start
     )
-    assert pointer.message is not None and pointer.message.content == DM_REFUSED
+    assert pointer.message is not None and pointer.message.content == POINTER_UP
     assert int(pointer.body["message_reference"]["message_id"]) == int(posted["id"])
     assert fake.dm_messages(second) == []

@@ -185,7 +185,7 @@ async def test_stats_attach_a_readable_chart(world: World, fake: FakeDiscord) ->
         await fake.slash("ask", {"question": "combien gagne un community manager ?"}, user=member)
     ).reply()
     await (await fake.click(answered, answered.button("Pas vraiment"), user=member)).reply()
-    message = await (await fake.slash("faq stats", user="bob")).followup(timeout=20)
+    message = await (await fake.slash("faq stats", user="bob")).reply(timeout=20)
     assert message.ephemeral
     png = message.attachments["stats.png"]
     assert png.startswith(b"\x89PNG")
@@ -205,16 +205,20 @@ async def test_stats_attach_a_readable_chart(world: World, fake: FakeDiscord) ->
 async def test_digest_is_for_moderators(world: World, fake: FakeDiscord) -> None:
     refused = await (await fake.slash("faq digest", user="dave")).reply()
     assert refused.content == "Cette commande est réservée à la modération."
-    message = await (await fake.slash("faq digest", {"days": 7}, user="bob")).followup(timeout=20)
+    message = await (await fake.slash("faq digest", {"days": 7}, user="bob")).reply(timeout=20)
     assert message.ephemeral and message.embeds[0]["title"] == "Le digest de la rédaction"
     assert "Nouveaux groupes sans réponse" in message.text
     assert "Questions répondues grâce aux résolutions : 1\n" in message.text  # the one-click resolve paid
 
 
 async def test_menus_and_buttons_still_work_after_a_restart(world: World, fake: FakeDiscord) -> None:
-    """A new bot process handles the menus, related answers and resolve buttons the old one sent."""
+    """A new bot process handles the menus, related answers, resolve buttons and the parts
+    of a private answer the old one sent."""
     member = world.new_member()
     menu = await (await fake.slash("topics", user=member)).reply()
+    reader = world.new_member()
+    long = "Donne-moi le guide très long du marathon de la modération"
+    private = await (await fake.slash("ask", {"question": long, "private": True}, user=reader)).reply()
     salary = await (await fake.slash("answer", {"topic": "salaire"}, user=member)).reply()
     question = "on m'a volé mes photos sur insta"  # unsure: a suggestion, no answer
     await (await fake.slash("ask", {"question": question}, user=world.new_member())).reply()
@@ -232,6 +236,11 @@ async def test_menus_and_buttons_still_work_after_a_restart(world: World, fake: 
             assert clicked.ephemeral and clicked.embeds[0]["title"]
             await (await fake.click(shown, shown.button("Résoudre avec"), user="bob")).reply()
             assert (await world.bot.service.desk.show(group.id))[0].status.value == "resolved"
+            first = private.text
+            turned = await (await fake.click(private, private.button("Suite"), user=reader)).reply()
+            assert turned.id == private.id and turned.ephemeral
+            assert turned.embeds[0]["description"].startswith("Paragraphe")
+            assert turned.embeds[0]["description"] not in first  # the next part, in the same message
         finally:
             await fresh.close()
             await task

@@ -4,6 +4,8 @@ faults, hostile text and a runaway template, against the real bot."""
 from __future__ import annotations
 
 import asyncio
+import logging
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,8 +14,10 @@ import pytest
 
 from bot.core.service import STORAGE_APOLOGY
 from bot.exts.ask import TOPIC_TOO_LONG
-from tests.e2e.conftest import GREETED_QUESTION, World
-from tests.fake_discord import FakeDiscord, FakeUser
+from bot.exts.delivery import POINTER_UP
+from tests.e2e.conftest import GREETED_QUESTION, World, action_labels
+from tests.fake_discord import FakeDiscord, FakeUser, Injected, Msg
+from tests.fake_discord.payloads import SEND_MESSAGES
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -53,7 +57,7 @@ async def test_an_answer_taken_by_discord_but_lost_on_the_way_shows_once_whole(
     injected = await fake.slash("ask", {"question": LONG_QUESTION}, user=member, channel="entraide")
     sent = await injected.settle(quiet=1.5, timeout=15)
     assert fault.hits == 1
-    parts = [m for m in injected.messages if not m.deleted]
+    parts = injected.shown
     titles = [e.get("title") for m in parts for e in m.embeds if e.get("title")]
     assert titles.count("Le guide très long du marathon de la modération") == 1
     assert len(parts) >= 2, [(s.method, s.route, s.status) for s in sent]  # every part, each once
@@ -93,20 +97,169 @@ async def test_a_deferred_answer_fills_its_placeholder_once_despite_a_lost_answe
     discord.py sends it again: a follow-up would post the answer twice, an edit does not."""
     fake.fail(FOLLOWUP, 502, after_work=True)
     fake.fail(EDIT_ORIGINAL, 502, after_work=True)
-    blocker = sqlite3.connect(world.settings.database_path, isolation_level=None)
-    blocker.execute("BEGIN IMMEDIATE")
-    try:
-        injected = await fake.slash("ask", {"question": SALARY}, user=member, channel="entraide")
-        callback = await injected.callback(timeout=5)
-        assert callback.body["type"] == 5  # deferred: "thinking…"
-        await asyncio.sleep(1.0)
-    finally:
-        blocker.execute("ROLLBACK")
-        blocker.close()
+    injected, _ = await _slow_ask(world, SALARY, member)
     await injected.settle(quiet=1.5, timeout=15)
     shown = [m for m in injected.messages if not m.deleted and m.embeds]
     assert len(shown) == 1
     assert shown[0].embeds[0]["title"] == "Combien gagne un community manager ?"
+
+
+def _paragraphs(messages: list[Msg]) -> list[str]:
+    """The numbers of the long answer's paragraphs, as many times as they show."""
+    text = "\n".join(m.text for m in messages)
+    return re.findall(r"Paragraphe (\d+)\b", text)
+
+
+async def test_the_next_parts_of_an_answer_lost_on_the_way_show_once(fake: FakeDiscord, member: FakeUser) -> None:
+    """A 502 after Discord posted part 2 of a public answer, whichever way it goes: the
+    retry posts nothing twice (a follow-up takes no nonce, a channel message does)."""
+    fake.fail(FOLLOWUP, 502, after_work=True)
+    fake.fail(CHANNEL_MESSAGE, 502, after_work=True)
+    # /answer: no "just given here" rule, the earlier tests' long answers notwithstanding.
+    injected = await fake.slash("answer", {"topic": "guide-tres-long"}, user=member, channel="entraide")
+    await injected.settle(quiet=1.5, timeout=15)
+    shown = injected.shown
+    assert sum(f.hits for f in fake.faults) == 1  # one part was lost on the way, and retried
+    assert _paragraphs(shown) == [str(n) for n in range(1, 15)]  # every part, each once, in order
+    assert len(shown) >= 3
+    assert not any(m.ephemeral for m in shown)
+    assert action_labels(shown[-1]) == ["Supprimer", "Source"]
+
+
+async def test_a_private_long_answer_is_one_message_whose_parts_turn_in_place(
+    fake: FakeDiscord, member: FakeUser, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Only a follow-up could add a second ephemeral message: the parts are turned in the
+    one message by its buttons (an edit), and a click whose answer is lost shows once and
+    is no error (the retried edit comes back "already acknowledged")."""
+    injected = await fake.slash("ask", {"question": LONG_QUESTION, "private": True}, user=member)
+    reply = await injected.reply()
+    await injected.settle(quiet=0.3)
+    assert [m.id for m in injected.shown] == [reply.id]
+    assert reply.ephemeral
+    pages = int(reply.button("Suite")["label"].rsplit("/", 1)[1].rstrip(")"))
+    assert pages >= 3
+    assert reply.button("Précédent").get("disabled")
+    assert action_labels(reply)[2:] == ["Utile", "Pas vraiment", "Source"]  # the answer's own buttons stay
+    seen = [_paragraphs([reply])]
+    fault = fake.fail(CALLBACK, 502, after_work=True)
+    for page in range(2, pages + 1):
+        current = reply.refresh()
+        assert current.button("Suite")["label"] == f"Suite ({page}/{pages})"
+        click = await fake.click(current, current.button("Suite"), user=member)
+        await click.settle(quiet=1.5 if page == 2 else 0.1, timeout=15)
+        assert click.shown == []  # nothing new: the same message, edited
+        seen.append(_paragraphs([reply.refresh()]))
+    assert fault.hits == 1
+    assert _expected_problems(fake, "already been acknowledged") != []
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("bot.") and r.levelno >= logging.ERROR] == []
+    assert [n for page in seen for n in page] == [str(n) for n in range(1, 15)]
+    last = reply.refresh()
+    assert last.ephemeral and last.button("Suite").get("disabled")
+    assert last.embeds[-1]["footer"]["text"] == "La rédaction"
+    back = await fake.click(last, last.button("Précédent"), user=member)
+    await back.settle()
+    assert _paragraphs([reply.refresh()]) == seen[-2]
+    assert [m.id for m in injected.shown] == [reply.id]
+
+
+async def test_where_the_bot_may_not_post_the_next_parts_are_follow_ups(fake: FakeDiscord, member: FakeUser) -> None:
+    """No Send Messages in the channel (the interaction says so), or a refusal on the way
+    (the permission just taken away): the next parts go as follow-ups, each once."""
+    entraide = fake.channel("entraide").id
+    fake.bot_denied[entraide] = SEND_MESSAGES
+    try:
+        denied = await fake.slash("answer", {"topic": "guide-tres-long"}, user=member, channel="entraide")
+        await denied.settle(quiet=0.3)
+    finally:
+        del fake.bot_denied[entraide]
+    refusal = fake.fail(CHANNEL_MESSAGE, 403)
+    refused = await fake.slash("answer", {"topic": "guide-tres-long"}, user=member, channel="general")
+    await refused.settle(quiet=0.3)
+    assert refusal.hits == 1
+    for injected in (denied, refused):
+        shown = injected.shown
+        assert _paragraphs(shown) == [str(n) for n in range(1, 15)]
+        assert [m.id for m in injected.messages] == [m.id for m in shown]  # the response, then follow-ups
+        assert action_labels(shown[-1]) == ["Supprimer", "Source"]
+
+
+async def test_a_short_reply_after_a_public_thinking_fills_it_once_despite_a_lost_answer(
+    world: World, fake: FakeDiscord, member: FakeUser
+) -> None:
+    """A slow ask is deferred publicly, then has no answer: the kind line fills the
+    "thinking…" message in place (an edit, repeated harmlessly after a 502) instead of
+    removing it for an ephemeral follow-up, which a retry would post twice."""
+    fake.fail(FOLLOWUP, 502, after_work=True)
+    fake.fail(EDIT_ORIGINAL, 502, after_work=True)
+    injected, placeholder = await _slow_ask(world, "zorglub wxqz quasar ?", member)
+    await injected.settle(quiet=1.5, timeout=15)
+    assert sum(f.hits for f in fake.faults) == 1
+    (shown,) = injected.shown
+    assert shown.id == placeholder.id
+    assert "équipe de rédaction" in shown.content
+    assert not shown.ephemeral  # the trade-off: public, as the placeholder was
+
+
+async def test_a_repeated_answer_after_a_public_thinking_points_up_to_the_first(
+    world: World, fake: FakeDiscord
+) -> None:
+    """The answer was just given in this channel, so its copy would be private: after a
+    public "thinking…" only a follow-up could be, so the placeholder points up instead."""
+    question = "comment trouver des idées de posts ?"
+    first = await (await fake.slash("ask", {"question": question}, user=world.new_member(), channel="entraide")).reply()
+    assert first.embeds and not first.ephemeral
+    fake.fail(EDIT_ORIGINAL, 502, after_work=True)
+    injected, placeholder = await _slow_ask(world, question, world.new_member())
+    await injected.settle(quiet=1.5, timeout=15)
+    (shown,) = injected.shown
+    assert (shown.id, shown.content, shown.embeds, shown.ephemeral) == (placeholder.id, POINTER_UP, [], False)
+
+
+async def test_a_deferral_taken_by_discord_but_lost_on_the_way_is_filled_once(
+    world: World, fake: FakeDiscord, member: FakeUser
+) -> None:
+    """The "thinking…" is created, its answer lost: discord.py sends the deferral again,
+    Discord says "already acknowledged"; the placeholder is there, and the answer fills it."""
+    fault = fake.fail(CALLBACK, 502, after_work=True)
+    injected, placeholder = await _slow_ask(world, "quels outils utiliser ?", member)
+    await injected.settle(quiet=1.5, timeout=15)
+    assert fault.hits == 1
+    assert _expected_problems(fake, "already been acknowledged") != []
+    (shown,) = injected.shown
+    assert shown.id == placeholder.id
+    assert shown.embeds and shown.embeds[0]["title"]
+    assert not any("Oups" in m.text for m in injected.shown)
+
+
+async def test_a_deferred_moderator_reply_lost_on_the_way_shows_once(fake: FakeDiscord) -> None:
+    """``/faq digest`` defers, then fills its "thinking…": an edit, not a follow-up (the
+    first follow-up after a deferral replaces the placeholder, a retried one is a second
+    message)."""
+    fake.fail(FOLLOWUP, 502, after_work=True)
+    fake.fail(EDIT_ORIGINAL, 502, after_work=True)
+    injected = await fake.slash("faq digest", {"days": 7}, user="bob")
+    await injected.settle(quiet=1.5, timeout=20)
+    assert sum(f.hits for f in fake.faults) == 1
+    (shown,) = injected.shown
+    assert shown.ephemeral and shown.embeds[0]["title"] == "Le digest de la rédaction"
+
+
+async def _slow_ask(world: World, question: str, member: FakeUser) -> tuple[Injected, Msg]:
+    """``/ask`` in #entraide while another process holds the database for about 2.5 s: the
+    bot defers publicly; returns the interaction and its "thinking…" message."""
+    blocker = sqlite3.connect(world.settings.database_path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        injected = await world.fake.slash("ask", {"question": question}, user=member, channel="entraide")
+        callback = await injected.callback(timeout=5)
+        assert callback.body["type"] == 5  # deferred publicly: "thinking…" for all to see
+        assert callback.message is not None
+        await asyncio.sleep(1.0)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    return injected, callback.message
 
 
 async def test_a_full_disk_gets_the_apology_and_the_question_is_written_later(

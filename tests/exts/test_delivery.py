@@ -6,7 +6,7 @@ inside a running event loop, which is where the bot always builds them."""
 from __future__ import annotations
 
 from bot.core.models import RenderedAnswer, Reply, ReplyKind, Suggestion
-from bot.exts.delivery import Visibility, plan
+from bot.exts.delivery import POINTER_UP, Part, Visibility, in_public, plan
 
 LONG = RenderedAnswer(slug="long", title="Un long guide", body="\n\n".join(["Paragraphe. " * 300] * 6))
 
@@ -59,3 +59,52 @@ async def test_related_answers_are_a_second_row_of_buttons_under_an_answer() -> 
     rows = [(item.custom_id, item.row) for item in view.children]
     # the one whose custom id Discord would refuse is left out, not the whole message
     assert rows == [("faq:vote:7:1", None), ("faq:vote:7:0", None), ("faq:rel:outils", 1), ("faq:rel:salaire", 1)]
+
+
+def _buttons(part: Part) -> list[tuple[str, str | None, bool]]:
+    view = part.buttons([]) if part.buttons is not None else None
+    assert view is not None
+    return [(b.custom_id, b.item.label, b.item.disabled) for b in view.children]  # type: ignore[attr-defined]
+
+
+async def test_a_private_long_answer_also_comes_one_part_at_a_time_with_buttons_to_turn_them() -> None:
+    """An interaction shows it as one ephemeral message (only follow-ups could add more)."""
+    reply = Reply(ReplyKind.ANSWER, "", question_id=7, answer=LONG)
+    delivery = plan(reply, asker_id=1, visibility=Visibility.PRIVATE, intro="Note :")
+    assert delivery.pages is not None
+    count = len(delivery.parts)
+    first, last = delivery.pages(0), delivery.pages(count + 5)  # clamped to the answer's parts
+    assert (first.content, first.embeds) == ("Note :", delivery.parts[0].embeds)
+    assert (last.content, last.embeds) == ("Note :", delivery.parts[-1].embeds)
+    buttons = [_buttons(first), _buttons(last)]
+    assert buttons[0] == [
+        ("faq:turn:0:7:long:p", "Précédent", True),
+        ("faq:turn:1:7:long:n", f"Suite (2/{count})", False),
+        ("faq:vote:7:1", "Utile", False),
+        ("faq:vote:7:0", "Pas vraiment", False),
+    ]
+    assert buttons[1][:2] == [
+        (f"faq:turn:{count - 2}:7:long:p", f"Précédent ({count - 1}/{count})", False),
+        (f"faq:turn:{count - 1}:7:long:n", "Suite", True),
+    ]
+
+
+async def test_only_a_private_answer_in_several_parts_comes_in_pages() -> None:
+    public = plan(Reply(ReplyKind.ANSWER, "", answer=LONG), asker_id=1, visibility=Visibility.PUBLIC)
+    assert public.pages is None
+    short = RenderedAnswer(slug="court", title="Court", body="Une ligne.")
+    assert plan(Reply(ReplyKind.ANSWER, "", answer=short), asker_id=1, visibility=Visibility.PRIVATE).pages is None
+    # Buttons whose custom id Discord would refuse: the parts go one after the other instead.
+    huge = RenderedAnswer(slug="x" * 90, title="Un long guide", body=LONG.body)
+    assert plan(Reply(ReplyKind.ANSWER, "", answer=huge), asker_id=1, visibility=Visibility.PRIVATE).pages is None
+
+
+def test_a_private_delivery_shown_in_public_is_the_line_itself_or_a_pointer_to_the_answer() -> None:
+    line = plan(Reply(ReplyKind.UNANSWERED, "Pas de réponse."), asker_id=1, visibility=Visibility.PUBLIC)
+    assert line.visibility is Visibility.PRIVATE
+    shown = in_public(line)
+    assert (shown.visibility, shown.parts) == (Visibility.PUBLIC, line.parts)
+    answer = plan(Reply(ReplyKind.ANSWER, "", answer=LONG), asker_id=1, visibility=Visibility.PRIVATE)
+    pointer = in_public(answer)
+    assert pointer.visibility is Visibility.PUBLIC
+    assert [(p.content, p.embeds, p.buttons) for p in pointer.parts] == [(POINTER_UP, (), None)]

@@ -32,6 +32,8 @@ from tests.fake_discord.payloads import (
     MENTION_EVERYONE,
     MESSAGE_CONTENT_INTENT,
     PRIVILEGED_INTENTS,
+    SEND_MESSAGES,
+    VIEW_CHANNEL,
     FakeChannel,
     FakeRole,
     FakeUser,
@@ -279,17 +281,30 @@ class Injected:
             count += 1
             start = sent.seq + 1
 
+    def _nearby(self, sent: Sent) -> bool:
+        """About this interaction, or a request on its channel (where the bot may post too)."""
+        return self._mine(sent) or sent.path.startswith(f"/channels/{self.state.channel_id}/")
+
     @property
     def sent(self) -> list[Sent]:
-        return [s for s in self.fake.sent[self.start :] if self._mine(s)]
+        """What the bot sent about this interaction and, since it was injected, in its channel."""
+        return [s for s in self.fake.sent[self.start :] if self._nearby(s)]
 
     @property
     def messages(self) -> list[Msg]:
         """Every message this interaction created, current state, in order."""
         return [self.fake.message(i) for i in self.state.message_ids]
 
+    @property
+    def shown(self) -> list[Msg]:
+        """Every message of the interaction's channel created since it was injected and not
+        deleted, in order: its own, and the bot's channel messages (a test that asks one
+        thing at a time sees what answers it)."""
+        return [m for m in self.fake.channel_messages(self.state.channel_id) if m.id > self.id]
+
     async def settle(self, quiet: float = 0.05, timeout: float = 5.0) -> list[Sent]:
-        """Wait until the bot has made no request about this interaction for ``quiet`` seconds."""
+        """Wait until the bot has made no request about this interaction, nor in its
+        channel, for ``quiet`` seconds."""
         await self.first(timeout)
         deadline = time.monotonic() + timeout
         count = -1
@@ -386,6 +401,11 @@ class FakeDiscord:
             for i, name in enumerate(("general", "entraide"))
         }
         self.dm_channels: dict[int, FakeChannel] = {}
+        self.bot_denied: dict[int, int] = {}
+        """Permissions an overwrite takes from the bot in a channel, by channel id. Discord
+        says so in the interaction's ``app_permissions`` ("the permissions the app has
+        within the channel the interaction was sent from") and refuses a message there
+        without Send Messages (403, 50013 Missing Permissions)."""
         self.closed_dms: set[int] = set()
         """Members whose privacy settings refuse DMs from the bot (Discord answers 403, 50007)."""
         """DM channels by recipient id."""
@@ -727,7 +747,7 @@ class FakeDiscord:
             "member": who.member(self.permissions_of(who)),
             "token": token,
             "version": 1,
-            "app_permissions": str(self.permissions_of(self.bot)),
+            "app_permissions": str(self.permissions_of(self.bot) & ~self.bot_denied.get(chan.id, 0)),
             "locale": locale,
             "guild_locale": "fr",
             "entitlements": [],
@@ -1216,6 +1236,8 @@ class FakeDiscord:
         cid = self._channel_id(channel_id)
         if any(self.dm_channels.get(user_id) and self.dm_channels[user_id].id == cid for user_id in self.closed_dms):
             return _error(403, 50007, "Cannot send messages to this user")  # a member's choice, not a bot bug
+        if self.bot_denied.get(cid, 0) & (SEND_MESSAGES | VIEW_CHANNEL):
+            raise _Reject(403, 50013, "Missing Permissions")  # the bot was told, in app_permissions
         self._validate(sent.body, creating=True, has_files=bool(sent.files))
         nonce = (sent.body or {}).get("nonce")
         key = (cid, str(nonce))
