@@ -99,7 +99,8 @@ def main() -> int:
                 timings = result["first_ms"]
                 print(
                     f"burst of {size} /ask from {args.members} members (SEMANTIC={semantic}, "
-                    f"load: {args.load} CPU burners; injected in {result['injected_in_ms']:.0f} ms): "
+                    f"load: {args.load} CPU burners; injected in {result['injected_in_ms']:.0f} ms, "
+                    f"fake Discord CPU {result['fake_cpu_s']:.1f} s): "
                     f"first response p50 {statistics.median(timings):.0f} ms · p99 {percentile(timings, 0.99):.0f} ms · "
                     f"max {timings[-1]:.0f} ms · {result['deferred']} deferred · {result['dropped']} dropped · "
                     f"{result['answered']}/{size} answered"

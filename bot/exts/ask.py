@@ -38,6 +38,9 @@ unanswered for 3 seconds, and a defer sent at 1.5 s arrives in time even on a bu
 DEFER_BUDGET = 1.5
 """A reply the queue of pending asks would push past this many seconds is deferred at
 once, before waiting: in a burst, every member gets at least "thinking…" in time."""
+HOLD_LIMIT = 10.0
+"""Seconds the work of an ask waits at most for the defers of a burst to leave: under a
+flood that never pauses, answers still come, at most this much later."""
 FIRST_INTERVAL = 0.005
 """Seconds per ask assumed before any was timed: what one takes on a busy 2-core machine."""
 INTERVAL_WEIGHT = 0.2
@@ -78,11 +81,11 @@ class AskQueue:
     throughput, whatever slows it: CPU, the database, the encoder).
 
     It also lets the defers of a burst go first: while any is on its way to Discord, the
-    work of the asks waits (``after_defers``), for ``DEFER_BUDGET`` at most, and the asks
-    that were to be answered directly are told (``burst_began``) and defer too. A defer
-    must leave within 3 s, an answer after a defer has 15 minutes: the matching worker and
-    the database thread would otherwise take the interpreter from the event loop that
-    sends the defers."""
+    work of the asks and the answers to deferred asks wait (``defers_out``, ``HOLD_LIMIT``
+    at most), and the asks that were to be answered directly are told (``burst_began``)
+    and defer too. A defer must leave within 3 s, an answer after a defer has 15 minutes:
+    the answers' requests, the matching worker and the database thread would otherwise
+    take the event loop (and the interpreter) from the defers."""
 
     def __init__(self, interval: float = FIRST_INTERVAL) -> None:
         self.pending = 0
@@ -129,12 +132,17 @@ class AskQueue:
             if self.deferring == 0:
                 self._no_defer.set()
 
-    async def after_defers(self, work: Awaitable[T]) -> T:
-        """``work``, once no defer is on its way (at once when none is: normal load)."""
+    async def defers_out(self) -> None:
+        """Return once no defer of a burst is on its way (at once when none is: normal
+        load), or after ``HOLD_LIMIT``."""
         if not self._no_defer.is_set():
             with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(DEFER_BUDGET):
+                async with asyncio.timeout(HOLD_LIMIT):
                     await self._no_defer.wait()
+
+    async def after_defers(self, work: Awaitable[T]) -> T:
+        """``work``, once no defer of a burst is on its way."""
+        await self.defers_out()
         return await work
 
 
@@ -212,18 +220,27 @@ class AskCog(commands.Cog):
             if expected > DEFER_BUDGET:
                 # The defer goes first: the work would only compete with the defers of the
                 # asks behind this one.
-                async with self.queue.deferring_one():
-                    await self._defer(interaction, private)
+                try:
+                    async with self.queue.deferring_one():
+                        await self._defer(interaction, private)
+                except BaseException:
+                    work.close()  # Discord has forgotten the interaction: nothing to answer
+                    raise
                 task = asyncio.ensure_future(self.queue.after_defers(work))
             else:
                 task = asyncio.ensure_future(self.queue.after_defers(work))
                 burst = self.queue.burst_began()
                 done, _ = await asyncio.wait({task, burst}, timeout=DEFER_AFTER, return_when=asyncio.FIRST_COMPLETED)
-                if task not in done:
-                    if burst not in done:
-                        log.warning("Réponse lente (> %.1f s) : interaction différée", DEFER_AFTER)
+                if burst in done and task not in done:
+                    async with self.queue.deferring_one():
+                        await self._defer(interaction, private)
+                elif task not in done:
+                    log.warning("Réponse lente (> %.1f s) : interaction différée", DEFER_AFTER)
                     await self._defer(interaction, private)
-            return await task
+            reply = await task
+            if interaction.response.is_done():
+                await self.queue.defers_out()  # the answer has 15 minutes, the defers behind it 3 s
+            return reply
         finally:
             self.queue.done()
 

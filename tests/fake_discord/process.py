@@ -11,7 +11,8 @@ one JSON line each, and reads one JSON line back for each:
   each once the previous one has settled; ``first_ms`` are the times to first response.
 - ``{"cmd": "burst", "n": 2000, "members": 200, "questions": [...]}``: ``n`` asks at once
   from ``members`` members; ``first_ms`` (sorted), ``deferred``, ``dropped`` (no response
-  within 3 s: Discord would have forgotten them), ``answered`` (their answer arrived).
+  within 3 s: Discord would have forgotten them), ``answered`` (their answer arrived),
+  ``fake_cpu_s`` (what the burst cost this process).
 - ``{"cmd": "quit"}``.
 
 Every time is taken on this process's clock, as Discord would: from the moment the
@@ -65,6 +66,7 @@ async def burst(fake: FakeDiscord, n: int, members: int, questions: list[str]) -
     start = len(fake.sent)
     problems = len(fake.problems)
     began = time.perf_counter()
+    cpu = time.process_time()
     handles = []
     for i in range(n):
         question = {"question": questions[i % len(questions)]}
@@ -97,6 +99,7 @@ async def burst(fake: FakeDiscord, n: int, members: int, questions: list[str]) -
         "deferred": deferred,
         "dropped": len(late),
         "answered": len(finished),
+        "fake_cpu_s": time.process_time() - cpu,
         "other_problems": [p for p in fake.problems[problems:] if "answered after" not in p][:5],
     }
 
