@@ -1,13 +1,18 @@
 """Latency of the Discord adapter: from an injected ``/ask`` to the bot's first response.
 
-Runs the real bot (real discord.py, real SQLite file, real answers) against the fake
-Discord on 127.0.0.1 and prints the median and p99 in milliseconds. Target: median
-under 50 ms. Usage: ``python benchmarks/discord_latency.py [--n 200]``.
+Runs the real bot (real discord.py, real SQLite file, real answers) in this process
+against the fake Discord on 127.0.0.1, which runs in a process of its own
+(``tests.fake_discord.process``), as Discord runs on other machines: the fake's work
+does not take the bot's event loop, and the fake times every response on its own clock.
+Prints the median and p99 in milliseconds of ``--n`` asks one after the other. Target:
+median under 50 ms. Usage: ``python -m benchmarks.discord_latency [--n 200]``.
 
 ``--burst 500,2000`` injects each number of ``/ask`` at once from ``--members`` members
 and prints p50/p99/max time to the first response (an answer or a "thinking…" defer),
-how many were deferred, and how many Discord would have dropped (no response within
-3 s); ``--load N`` keeps N other processes burning CPU meanwhile.
+how many were deferred, how many Discord would have dropped (no response within 3 s),
+how many got their answer, and the CPU the burst cost the fake; ``--load N`` keeps N
+other processes burning CPU meanwhile. ``--semantic`` sets ``SEMANTIC`` for the bot
+(bursts: ``off`` unless told; one at a time: ``auto``).
 """
 
 from __future__ import annotations

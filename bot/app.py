@@ -50,8 +50,8 @@ SYNC_RETRY_CAP = 60.0
 HTTP_CONNECTIONS = 100
 """Connections the bot keeps open to Discord's API at most (aiohttp's own default;
 discord.py sets none). In a burst, requests take turns on connections already open
-instead of each opening one: with no limit, 2,000 defers at once opened about 1,500
-connections, and the first response of the last ask came twice as late."""
+instead of each opening one: with no limit, a burst of 2,000 asks opened about 1,500
+connections, and the p99 of the first response was about twice as long."""
 INTENTS_REFUSED = "Discord refuse une intention privilégiée : ce bot n'en demande aucune, vérifie la version installée."
 
 
