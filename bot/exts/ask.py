@@ -8,10 +8,12 @@ posting the same answer publicly twice in a minute in one channel.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import time
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator, Awaitable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 from discord import app_commands
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from bot.app import FaqBot
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 REPEAT_WINDOW = 60.0
 """The same answer is not posted publicly twice in a channel within this many seconds."""
@@ -35,6 +38,9 @@ unanswered for 3 seconds, and a defer sent at 1.5 s arrives in time even on a bu
 DEFER_BUDGET = 1.5
 """A reply the queue of pending asks would push past this many seconds is deferred at
 once, before waiting: in a burst, every member gets at least "thinking…" in time."""
+HOLD_LIMIT = 10.0
+"""Seconds the work of an ask waits at most for the defers of a burst to leave: under a
+flood that never pauses, answers still come, at most this much later."""
 FIRST_INTERVAL = 0.005
 """Seconds per ask assumed before any was timed: what one takes on a busy 2-core machine."""
 INTERVAL_WEIGHT = 0.2
@@ -72,12 +78,23 @@ class Cooldowns:
 class AskQueue:
     """How long the asks already waiting will take: the number pending times the running
     mean interval between two completions while the queue was busy (the service's real
-    throughput, whatever slows it: CPU, the database, the encoder)."""
+    throughput, whatever slows it: CPU, the database, the encoder).
+
+    It also lets the defers of a burst go first: while any is on its way to Discord, the
+    work of the asks and the answers to deferred asks wait (``defers_out``, ``HOLD_LIMIT``
+    at most), and the asks that were to be answered directly are told (``burst_began``)
+    and defer too. A defer must leave within 3 s, an answer after a defer has 15 minutes:
+    the answers' requests, the matching worker and the database thread would otherwise
+    take the event loop (and the interpreter) from the defers."""
 
     def __init__(self, interval: float = FIRST_INTERVAL) -> None:
         self.pending = 0
         self.interval = interval
         self._last_done: float | None = None
+        self.deferring = 0
+        self._no_defer = asyncio.Event()
+        self._no_defer.set()
+        self._burst: asyncio.Future[None] | None = None
 
     def expected_wait(self) -> float:
         return self.pending * self.interval
@@ -93,6 +110,40 @@ class AskQueue:
             self.interval += INTERVAL_WEIGHT * ((now - self._last_done) - self.interval)
         self._last_done = now
         self.pending -= 1
+
+    def burst_began(self) -> asyncio.Future[None]:
+        """Resolved when the next defer of a burst starts (``deferring_one``)."""
+        if self._burst is None or self._burst.done():
+            self._burst = asyncio.get_running_loop().create_future()
+        return self._burst
+
+    @contextlib.asynccontextmanager
+    async def deferring_one(self) -> AsyncIterator[None]:
+        """Around the defer of a burst: the work of every ask waits until no such defer
+        is on its way, and the asks waiting to be answered directly defer at once."""
+        self.deferring += 1
+        self._no_defer.clear()
+        if self._burst is not None and not self._burst.done():
+            self._burst.set_result(None)
+        try:
+            yield
+        finally:
+            self.deferring -= 1
+            if self.deferring == 0:
+                self._no_defer.set()
+
+    async def defers_out(self) -> None:
+        """Return once no defer of a burst is on its way (at once when none is: normal
+        load), or after ``HOLD_LIMIT``."""
+        if not self._no_defer.is_set():
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(HOLD_LIMIT):
+                    await self._no_defer.wait()
+
+    async def after_defers(self, work: Awaitable[T]) -> T:
+        """``work``, once no defer of a burst is on its way."""
+        await self.defers_out()
+        return await work
 
 
 class RecentAnswers:
@@ -161,22 +212,35 @@ class AskCog(commands.Cog):
 
     async def _within_deadline(self, interaction: discord.Interaction[Any], work: Any, private: bool) -> Reply:
         """Await the service; defer first if it is slow, so Discord never drops us: at once
-        when the asks queued ahead would take past ``DEFER_BUDGET``, else after ``DEFER_AFTER``."""
+        when the asks queued ahead would take past ``DEFER_BUDGET``, else as soon as such a
+        burst begins, or after ``DEFER_AFTER``."""
         expected = self.queue.expected_wait()
         self.queue.start()
         try:
             if expected > DEFER_BUDGET:
                 # The defer goes first: the work would only compete with the defers of the
                 # asks behind this one.
-                await self._defer(interaction, private)
-                task = asyncio.ensure_future(work)
+                try:
+                    async with self.queue.deferring_one():
+                        await self._defer(interaction, private)
+                except BaseException:
+                    work.close()  # Discord has forgotten the interaction: nothing to answer
+                    raise
+                task = asyncio.ensure_future(self.queue.after_defers(work))
             else:
-                task = asyncio.ensure_future(work)
-                done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER)
-                if not done:
+                task = asyncio.ensure_future(self.queue.after_defers(work))
+                burst = self.queue.burst_began()
+                done, _ = await asyncio.wait({task, burst}, timeout=DEFER_AFTER, return_when=asyncio.FIRST_COMPLETED)
+                if burst in done and task not in done:
+                    async with self.queue.deferring_one():
+                        await self._defer(interaction, private)
+                elif task not in done:
                     log.warning("Réponse lente (> %.1f s) : interaction différée", DEFER_AFTER)
                     await self._defer(interaction, private)
-            return await task
+            reply = await task
+            if interaction.response.is_done():
+                await self.queue.defers_out()  # the answer has 15 minutes, the defers behind it 3 s
+            return reply
         finally:
             self.queue.done()
 

@@ -2,6 +2,8 @@
 
 ``point_discord_py_at(fake)`` is the only link between discord.py and the fake: it sets
 discord.py's two base URLs (the REST API and the gateway) and puts them back afterwards.
+The fake runs in the test's own event loop, or in a process of its own
+(``tests.fake_discord.process``, for the burst benchmark).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Iterator
+from typing import Protocol
 
 import discord
 import discord.gateway
@@ -34,8 +37,18 @@ __all__ = [
 ]
 
 
+class Endpoints(Protocol):
+    """Where a fake Discord listens: a ``FakeDiscord``, or one in another process."""
+
+    @property
+    def base_url(self) -> str: ...
+
+    @property
+    def gateway_url(self) -> str: ...
+
+
 @contextlib.contextmanager
-def point_discord_py_at(fake: FakeDiscord) -> Iterator[None]:
+def point_discord_py_at(fake: Endpoints) -> Iterator[None]:
     """Point discord.py's REST base URL and gateway URL at the fake, then restore them.
 
     A non-sharded client connects to ``DiscordWebSocket.DEFAULT_GATEWAY`` (it asks
