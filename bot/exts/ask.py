@@ -223,8 +223,13 @@ class AskCog(commands.Cog):
                 try:
                     async with self.queue.deferring_one():
                         await self._defer(interaction, private)
+                except discord.HTTPException:
+                    # Discord refused the defer (it has forgotten the interaction): nothing
+                    # can be answered, but the question is still stored for the moderators.
+                    await self.queue.after_defers(work)
+                    raise
                 except BaseException:
-                    work.close()  # Discord has forgotten the interaction: nothing to answer
+                    work.close()
                     raise
                 task = asyncio.ensure_future(self.queue.after_defers(work))
             else:

@@ -46,14 +46,9 @@ STATUS_LABELS = {
 }
 
 
-_BREAKABLE_SPACES = re.compile("[^\\S\u00a0\u202f]+")
-"""Runs of whitespace other than the no-break spaces French typography puts in a title."""
-
-
 def shorten(text: str, limit: int, placeholder: str = "…") -> str:
-    """Cut ``text`` to at most ``limit`` characters, on a word boundary when possible;
-    runs of spaces and line breaks become one space, no-break spaces stay."""
-    text = _BREAKABLE_SPACES.sub(" ", text).strip()
+    """Cut ``text`` to at most ``limit`` characters, on a word boundary when possible."""
+    text = " ".join(text.split())
     if len(text) <= limit:
         return text
     cut = text[: limit - len(placeholder)]

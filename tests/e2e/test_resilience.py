@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.service import STORAGE_APOLOGY
-from bot.exts.ask import TOPIC_TOO_LONG
+from bot.exts.ask import TOPIC_TOO_LONG, AskCog
 from bot.exts.delivery import POINTER_UP
 from tests.e2e.conftest import GREETED_QUESTION, World, action_labels
 from tests.fake_discord import FakeDiscord, FakeUser, Injected, Msg
@@ -376,3 +376,37 @@ async def test_a_burst_of_asks_is_answered_or_deferred_in_time(world: World, fak
     answered = [h for h in injected if any(m.text and "Oups" not in m.text for m in h.messages if not m.deleted)]
     assert late == []
     assert len(answered) == 300
+
+
+async def test_a_question_whose_defer_discord_refuses_is_still_stored(
+    world: World, fake: FakeDiscord, member: FakeUser
+) -> None:
+    """An ask queued behind slow ones defers before any work. When Discord refuses that
+    defer (it has forgotten the interaction), nothing can be answered, but the question
+    is kept for the moderators all the same."""
+    cog = world.bot.get_cog("AskCog")
+    assert isinstance(cog, AskCog)
+    interval = cog.queue.interval
+    blocker = sqlite3.connect(world.settings.database_path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # the first ask waits on the database, so it stays queued
+    try:
+        cog.queue.interval = 10.0  # each ask queued ahead counts for 10 s: the next one defers first
+        first = await fake.slash("ask", {"question": SALARY}, user=member, channel="entraide")
+        await asyncio.sleep(0.3)
+        fault = fake.fail(CALLBACK, 404)
+        lost = "Quelle formation pour devenir community manager ? (défer refusé)"
+        await fake.slash("ask", {"question": lost}, user=world.new_member(), channel="entraide")
+        await fake.wait_sent(lambda s: s.route == CALLBACK and s.status == 404, start=0, timeout=5)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+        cog.queue.interval = interval
+    await first.settle(quiet=0.5, timeout=15)
+    assert fault.hits == 1
+    async with asyncio.timeout(10):
+        while True:
+            with sqlite3.connect(world.settings.database_path) as db:
+                if db.execute("SELECT COUNT(*) FROM questions WHERE text = ?", (lost,)).fetchone()[0]:
+                    break
+            await asyncio.sleep(0.1)
+    _expected_problems(fake, "404")
