@@ -183,7 +183,7 @@ def main() -> None:
         cache.close()
         big = Matcher(generated, encoder=encoder)
         big.attach(index)
-        rows.append((len(generated), "real", *timed_queries(big, questions)))
+        rows.append((len(generated), "random" if args.random_vectors else "real", *timed_queries(big, questions)))
         memory = rss_mb()
 
         huge = generate(shipped, 10_000, seed=8)

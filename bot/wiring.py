@@ -8,6 +8,7 @@ reach it as plain values (``ServiceSettings``), the storage as objects that fit
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -102,10 +103,21 @@ async def open_service(settings: Settings, *, wait_for_index: bool = False, purg
         desk,
         index_encoder=encoders[1] if encoders else None,
         store=store,
-        on_close=repository.close,
+        on_close=lambda: _release(repository),
     )
     await service.start_semantic(wait=wait_for_index)
+    # What start-up built (the library, both indexes) lives as long as the service: out
+    # of the garbage collector's sight, a full collection no longer walks it, which held
+    # the event loop for 60-68 ms at 1,000 answers (benchmarks.scale; 11-23 ms frozen).
+    # The garbage is collected first, so that only what is alive is set aside.
+    gc.collect()
+    gc.freeze()
     return service
+
+
+async def _release(repository: Repository) -> None:
+    await repository.close()
+    gc.unfreeze()  # what the service held can be collected again
 
 
 @asynccontextmanager
