@@ -295,7 +295,7 @@ class Renderer:
         french = answer.lang == "fr"
         return RenderedAnswer(
             slug=answer.slug,
-            title=typeset(answer.title) if french else answer.title,
+            title=answer.shown_title,
             body=typeset(body, keep=names) if french else body,
             source=answer.source,
             author=answer.author,

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from bot.core.typography import typeset
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -31,6 +33,12 @@ class Answer:
     """The heading members browse this answer under; ``None`` for the default heading."""
     see_also: tuple[str, ...] = ()
     """Slugs of related answers, offered under this one (each checked to exist)."""
+
+    @property
+    def shown_title(self) -> str:
+        """The title as members read it, wherever it shows (embed, button, menu, list):
+        with French typography for a French answer, as the renderer gives the body."""
+        return typeset(self.title) if self.lang == "fr" else self.title
 
 
 @dataclass(frozen=True)

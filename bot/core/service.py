@@ -473,7 +473,7 @@ class Service:
         for answer in sorted(self.library.answers.values(), key=lambda a: a.title):
             haystack = normalise(f"{answer.title} {answer.slug.replace('-', ' ')}")
             if all(word in haystack for word in words):
-                found.append((answer.slug, answer.title))
+                found.append((answer.slug, answer.shown_title))
         return found[:limit]
 
     async def vote(self, question_id: int, user_id: int, helpful: bool) -> None:
@@ -546,7 +546,7 @@ class Service:
 
     def _suggestions(self, candidates: tuple[Candidate, ...]) -> tuple[Suggestion, ...]:
         return tuple(
-            Suggestion(c.slug, self.library.answers[c.slug].title, c.score)
+            Suggestion(c.slug, self.library.answers[c.slug].shown_title, c.score)
             for c in candidates
             if c.slug in self.library.answers
         )
@@ -562,7 +562,9 @@ def related_answers(
         return ()
     slugs = answer.see_also or matcher.related(slug, limit)
     return tuple(
-        Suggestion(other, answers[other].title, 0.0) for other in slugs[:limit] if other in answers and other != slug
+        Suggestion(other, answers[other].shown_title, 0.0)
+        for other in slugs[:limit]
+        if other in answers and other != slug
     )
 
 

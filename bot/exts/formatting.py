@@ -46,9 +46,14 @@ STATUS_LABELS = {
 }
 
 
+_BREAKABLE_SPACES = re.compile("[^\\S\u00a0\u202f]+")
+"""Runs of whitespace other than the no-break spaces French typography puts in a title."""
+
+
 def shorten(text: str, limit: int, placeholder: str = "…") -> str:
-    """Cut ``text`` to at most ``limit`` characters, on a word boundary when possible."""
-    text = " ".join(text.split())
+    """Cut ``text`` to at most ``limit`` characters, on a word boundary when possible;
+    runs of spaces and line breaks become one space, no-break spaces stay."""
+    text = _BREAKABLE_SPACES.sub(" ", text).strip()
     if len(text) <= limit:
         return text
     cut = text[: limit - len(placeholder)]
@@ -318,7 +323,7 @@ def topic_embed(
 ) -> discord.Embed:
     """``/sujets``: every heading with its number of answers; once one is chosen, its answers."""
     if chosen is not None and answers:
-        lines = [f"• {discord.utils.escape_markdown(answer.title)}" for answer in answers]
+        lines = [f"• {discord.utils.escape_markdown(answer.shown_title)}" for answer in answers]
         embed = discord.Embed(
             title=f"📚 {shorten(chosen, TITLE_LIMIT - 2)}",
             description=shorten_block("\n".join(lines), DESCRIPTION_LIMIT),

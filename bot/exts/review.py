@@ -74,7 +74,7 @@ class ReviewCog(
     async def resolve(self, interaction: discord.Interaction[Any], id: app_commands.Range[int, 1], answer: str) -> None:
         """Attach an answer to a question: the bot learns the phrasing"""
         group = await self.bot.service.desk.resolve(id, answer, by=moderator_name(interaction))
-        text = resolved_text(group, self.bot.service.answer(answer).title)
+        text = resolved_text(group, self.bot.service.answer(answer).shown_title)
         await send(interaction, embed=info_embed(text), ephemeral=True)
 
     @resolve.autocomplete("answer")

@@ -307,7 +307,7 @@ class ResolveButton(GuardedButton, template=r"faq:resolve:(?P<group>\d+):(?P<slu
             return
         service = faq_bot(interaction).service
         group = await service.desk.resolve(self.group_id, self.slug, by=moderator_name(interaction))
-        text = resolved_text(group, service.answer(self.slug).title)
+        text = resolved_text(group, service.answer(self.slug).shown_title)
         await send(interaction, embed=info_embed(text), ephemeral=True)
 
 
@@ -395,7 +395,7 @@ class AnswerSelect(GuardedSelect, template=r"faq:topic"):
     """``/sujets``: pick an answer of the chosen heading, it is shown (privately)."""
 
     def __init__(self, answers: Sequence[Answer] = ()) -> None:
-        super().__init__("faq:topic", "Choisis une réponse…", [(a.title, a.slug) for a in answers], row=0)
+        super().__init__("faq:topic", "Choisis une réponse…", [(a.shown_title, a.slug) for a in answers], row=0)
 
     async def handle(self, interaction: discord.Interaction[Any], value: str) -> None:
         await show_privately(interaction, value)
@@ -479,7 +479,7 @@ def fits(group_id: int, slug: str) -> bool:
 
 
 def titles_of(interaction: discord.Interaction[Any]) -> dict[str, str]:
-    return {slug: answer.title for slug, answer in faq_bot(interaction).service.library.answers.items()}
+    return {slug: answer.shown_title for slug, answer in faq_bot(interaction).service.library.answers.items()}
 
 
 def answer_view(

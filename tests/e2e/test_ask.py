@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.models import Asker
+from bot.core.typography import typeset
 from bot.exts.ask import REPEATED_NOTE, REPEATED_NOTE_DM
 from bot.exts.delivery import POINTER_UP
 from tests.e2e.conftest import GREETED_QUESTION, World, action_labels
@@ -13,7 +14,7 @@ from tests.fake_discord import FakeDiscord, FakeUser
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 SALARY = "combien gagne un community manager ?"
-SALARY_TITLE = "Combien gagne un community manager ?"
+SALARY_TITLE = typeset("Combien gagne un community manager ?")  # as members read it
 UNKNOWN = "zorglub wxqz blorf ?"
 
 

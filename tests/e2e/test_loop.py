@@ -18,6 +18,7 @@ from matplotlib.image import imread
 from bot.app import FaqBot
 from bot.core.matching import decide
 from bot.core.models import ReplyKind
+from bot.core.typography import typeset
 from tests.conftest import write_answer
 from tests.e2e.conftest import World, start_world
 from tests.fake_discord import FakeDiscord, point_discord_py_at, start_client
@@ -87,7 +88,7 @@ async def test_resolve_with_the_suggestion_in_one_click(world: World, fake: Fake
     group = next(g for g in await service.desk.list(limit=100) if g.representative == unsure)
     closest = (await service.match(unsure)).best
     assert closest is not None
-    slug, title = closest.slug, service.answer(closest.slug).title
+    slug, title = closest.slug, service.answer(closest.slug).shown_title
 
     listed = await (await fake.slash("unanswered list", user="bob")).reply()
     assert f"#{group.id}" in listed.text and f"💡 « {title} » (`{slug}`)" in listed.text
@@ -117,7 +118,7 @@ async def test_members_choice_can_be_confirmed_in_one_click(world: World, fake: 
     group = next(g for g in await world.bot.service.desk.list(limit=100) if g.representative == question)
     shown = await (await fake.slash("unanswered show", {"id": group.id}, user="bob")).reply()
     fields = {f["name"]: f["value"] for f in shown.embeds[0]["fields"]}
-    assert f"1 membre a choisi *{world.bot.service.answer(slug).title}*" in fields["Choix des membres"]
+    assert f"1 membre a choisi *{world.bot.service.answer(slug).shown_title}*" in fields["Choix des membres"]
     confirm = next(b for b in shown.buttons if b["custom_id"] == f"faq:resolve:{group.id}:{slug}")
     await (await fake.click(shown, confirm, user="bob")).reply()
     assert (await world.bot.service.desk.show(group.id))[0].resolved_slug == slug
@@ -135,7 +136,7 @@ async def test_a_thumbs_down_puts_the_question_in_the_queue(world: World, fake: 
     group = next(g for g in await desk.list(limit=100) if g.representative == question)
     shown = await (await fake.slash("unanswered show", {"id": group.id}, user="bob")).reply()
     fields = {f["name"]: f["value"] for f in shown.embeds[0]["fields"]}
-    title = world.bot.service.answer(slug).title
+    title = world.bot.service.answer(slug).shown_title
     assert fields["Votes « pas vraiment »"] == f"1 👎 sur *{title}* (`{slug}`) pour cette question"
     assert f"(`{slug}`)" not in fields.get("💡 Suggestion", "")  # never the answer voted down
     assert world.bot.service.matcher.match(question).best.slug == slug  # nothing learned without a moderator
@@ -152,8 +153,8 @@ async def test_topics_menu_shows_an_answer(world: World, fake: FakeDiscord) -> N
     assert law.id == menu.id and law.embeds[0]["title"] == "📚 Droit"
     options = {o["value"]: o["label"] for o in law.select("faq:topic")["options"]}
     assert options == {
-        "jeu-concours-regles": "Quelles règles pour un jeu-concours sur les réseaux ?",
-        "droit-a-l-image": "Peut-on publier la photo de quelqu'un sans son accord ?",
+        "jeu-concours-regles": typeset("Quelles règles pour un jeu-concours sur les réseaux ?"),
+        "droit-a-l-image": typeset("Peut-on publier la photo de quelqu'un sans son accord ?"),
     }
     shown = await (await fake.choose(law, "faq:topic", ["jeu-concours-regles"], user=member)).reply()
     assert shown.ephemeral and shown.id != law.id
@@ -173,7 +174,7 @@ async def test_related_answers_from_see_also_then_by_meaning(world: World, fake:
     slugs = [b["custom_id"].split(":")[2] for b in related]
     assert len(slugs) == 3 and "salaire" not in slugs
     assert "freelance-ou-salarie" in slugs  # the closest by meaning: money and status
-    assert [b["label"] for b in related] == [service.answer(s).title for s in slugs]
+    assert [b["label"] for b in related] == [service.answer(s).shown_title for s in slugs]
     clicked = await (await fake.click(salary, related[0], user=member)).reply()
     assert clicked.ephemeral and clicked.id != salary.id
     assert clicked.embeds[0]["title"] == await title_on_discord(world, fake, slugs[0])
@@ -191,7 +192,7 @@ async def test_stats_attach_a_readable_chart(world: World, fake: FakeDiscord) ->
     assert png.startswith(b"\x89PNG")
     assert message.embeds[0]["image"]["url"] == "attachment://stats.png"
     fields = {f["name"]: f["value"] for f in message.embeds[0]["fields"]}
-    assert f"👎 · {world.bot.service.answer('salaire').title}" in fields["Réponses les plus « pas vraiment »"]
+    assert f"👎 · {world.bot.service.answer('salaire').shown_title}" in fields["Réponses les plus « pas vraiment »"]
     if os.environ.get("KEEP_CHART"):
         Path(os.environ["KEEP_CHART"]).write_bytes(png)
     image = imread(io.BytesIO(png))[:, :, :3]

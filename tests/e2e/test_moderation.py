@@ -128,7 +128,7 @@ async def test_resolve_teaches_the_bot(world: World, fake: FakeDiscord) -> None:
     done = await (await fake.slash("unanswered resolve", {"id": group.id, "answer": "outils"}, user="bob")).reply()
     assert done.ephemeral and f"#{group.id}" in done.text
     answer = await (await fake.slash("ask", {"question": question}, user=world.new_member())).reply()
-    assert answer.embeds and answer.embeds[0]["title"] == world.bot.service.answer("outils").title
+    assert answer.embeds and answer.embeds[0]["title"] == world.bot.service.answer("outils").shown_title
     bad = await (await fake.slash("unanswered resolve", {"id": group.id, "answer": "nope"}, user="bob")).reply()
     assert bad.content == "Aucune réponse ne porte l'identifiant « nope »"
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.service import STORAGE_APOLOGY
+from bot.core.typography import typeset
 from bot.exts.ask import TOPIC_TOO_LONG, AskCog
 from bot.exts.delivery import POINTER_UP
 from tests.e2e.conftest import GREETED_QUESTION, World, action_labels
@@ -101,7 +102,7 @@ async def test_a_deferred_answer_fills_its_placeholder_once_despite_a_lost_answe
     await injected.settle(quiet=1.5, timeout=15)
     shown = [m for m in injected.messages if not m.deleted and m.embeds]
     assert len(shown) == 1
-    assert shown[0].embeds[0]["title"] == "Combien gagne un community manager ?"
+    assert shown[0].embeds[0]["title"] == typeset("Combien gagne un community manager ?")
 
 
 def _paragraphs(messages: list[Msg]) -> list[str]:

@@ -33,7 +33,7 @@ async def semantic_world(tmp_path_factory: pytest.TempPathFactory, warm_vectors:
 
 
 async def test_an_english_question_without_the_answers_words_gets_its_answer(semantic_world: World) -> None:
-    title = load_library(ANSWERS).answers["equilibre-vie-pro"].title
+    title = load_library(ANSWERS).answers["equilibre-vie-pro"].shown_title
     member = semantic_world.new_member()
     injected = await semantic_world.fake.slash("ask", {"question": DRAINED}, user=member, channel="entraide")
     reply = await injected.reply()

@@ -41,7 +41,7 @@ async def test_did_you_mean_then_pick_replaces_the_suggestions(world: World, fak
     assert record.picked_slug == first["custom_id"].split(":")[4]
     shown = await (await fake.slash("unanswered show", {"id": record.group_id}, user="carol")).reply()
     fields = {f["name"]: f["value"] for f in shown.embeds[0]["fields"]}
-    title = world.bot.service.answer(record.picked_slug).title
+    title = world.bot.service.answer(record.picked_slug).shown_title
     assert fields["Choix des membres"] == f"1 membre a choisi *{title}* (`{record.picked_slug}`)"
     confirm = shown.button("(choisie par 1 membre)")  # the suggestion, or a button of its own
     assert confirm["custom_id"] == f"faq:resolve:{record.group_id}:{record.picked_slug}"

@@ -71,3 +71,11 @@ def test_cooldowns_and_recent_answers() -> None:
     recent.note(5, "salaire", now=0)
     assert recent.seen(5, "salaire", now=59) and not recent.seen(5, "salaire", now=61)
     assert not recent.seen(6, "salaire", now=1) and not recent.seen(None, "salaire", now=1)
+
+
+def test_shortening_keeps_the_no_break_spaces_of_french_typography() -> None:
+    """A title typeset « Combien gagne un CM ? » keeps its « ? » on the same line when
+    shortened for a button or an embed title; ordinary runs of spaces still collapse."""
+    title = "Combien gagne un CM\u202f?\n  En\u00a0:  1\u00a0500\u00a0€"
+    assert shorten(title, 100) == "Combien gagne un CM\u202f? En\u00a0: 1\u00a0500\u00a0€"
+    assert shorten("Salut\u202f! " * 20, 20) == "Salut\u202f! Salut\u202f!…"
