@@ -200,16 +200,12 @@ class Service:
             return
         start = time.perf_counter()
         try:
-            index = await self._build_index(matcher, cached_only=True)
+            index = await self._build_or_log(matcher, cached_only=True)
         except VectorsMissing as exc:
             missing = exc.count
-        except (asyncio.CancelledError, IndexingStopped):
-            return
-        except Exception:
-            log.exception("L'index sémantique n'a pas pu être construit ; le matching reste lexical")
-            return
         else:
-            await self._attach(matcher, index, 0, start)
+            if index is not None:
+                await self._attach(matcher, index, 0, start)
             return
         task = asyncio.create_task(self._build_semantic(matcher, missing))
         self._index_task = task
@@ -228,14 +224,22 @@ class Service:
 
     async def _build_semantic(self, matcher: Matcher, missing: int) -> None:
         start = time.perf_counter()
+        index = await self._build_or_log(matcher)
+        if index is not None:
+            await self._attach(matcher, index, missing, start)
+
+    async def _build_or_log(self, matcher: Matcher, *, cached_only: bool = False) -> SemanticIndex | None:
+        """The index, or None when the build was stopped or failed (logged: the matching
+        stays lexical); ``VectorsMissing`` passes through (see ``start_semantic``)."""
         try:
-            index = await self._build_index(matcher)
+            return await self._build_index(matcher, cached_only=cached_only)
         except (asyncio.CancelledError, IndexingStopped):
-            return
+            return None
+        except VectorsMissing:
+            raise
         except Exception:
             log.exception("L'index sémantique n'a pas pu être construit ; le matching reste lexical")
-            return
-        await self._attach(matcher, index, missing, start)
+            return None
 
     async def _attach(self, matcher: Matcher, index: SemanticIndex, missing: int, start: float) -> None:
         if self.matcher is not matcher:

@@ -55,17 +55,13 @@ class VectorCache:
 
     def get_many(self, model_id: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
-        for key, dim, blob in self._select(model_id, keys, "text_key, dim, vector"):
+        for key, dim, blob in self._select(model_id, keys):
             vector = np.frombuffer(blob, dtype=np.float32)
             if vector.shape == (dim,):
                 found[key] = vector
         return found
 
-    def known_keys(self, model_id: str, keys: Sequence[str]) -> set[str]:
-        """Which of ``keys`` are cached, without reading the vectors (a start's first look)."""
-        return {key for (key,) in self._select(model_id, keys, "text_key")}
-
-    def _select(self, model_id: str, keys: Sequence[str], columns: str) -> list[tuple]:
+    def _select(self, model_id: str, keys: Sequence[str]) -> list[tuple]:
         """The rows of ``keys`` (asked in chunks); none when the cache cannot be read."""
         if self._connection is None or not keys:
             return []
@@ -76,7 +72,7 @@ class VectorCache:
                 for start in range(0, len(unique), LOOKUP_CHUNK):
                     chunk = unique[start : start + LOOKUP_CHUNK]
                     marks = ",".join("?" * len(chunk))
-                    query = f"SELECT {columns} FROM vectors WHERE model_id = ? AND text_key IN ({marks})"
+                    query = f"SELECT text_key, dim, vector FROM vectors WHERE model_id = ? AND text_key IN ({marks})"
                     rows.extend(self._connection.execute(query, (model_id, *chunk)).fetchall())
         except sqlite3.Error as exc:
             log.warning("lecture du cache de vecteurs impossible : %s", exc)

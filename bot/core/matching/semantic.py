@@ -45,8 +45,6 @@ class VectorStore(Protocol):
 
     def get_many(self, model_id: str, keys: Sequence[str]) -> dict[str, np.ndarray]: ...
 
-    def known_keys(self, model_id: str, keys: Sequence[str]) -> set[str]: ...
-
     def put_many(self, model_id: str, items: Sequence[tuple[str, np.ndarray]]) -> None: ...
 
     def close(self) -> None: ...
@@ -231,14 +229,6 @@ def embed_pieces(
     if not keys:
         return np.zeros((0, encoder.dimension), dtype=np.float32)
     return np.stack([np.asarray(known[k], dtype=np.float32) for k in keys])
-
-
-def missing_count(encoder: Encoder, pieces: Sequence[Piece], store: VectorStore | None) -> int:
-    """How many distinct pieces are not in the store yet (what a build would embed)."""
-    keys = {p.key for p in pieces}
-    if store is None:
-        return len(keys)
-    return len(keys - store.known_keys(encoder.model_id, sorted(keys)))
 
 
 def build_index(
