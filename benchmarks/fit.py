@@ -36,7 +36,7 @@ from bot.core.matching.scoring import acceptance_features, combined_candidates, 
 from bot.core.matching.semantic import SemanticScores, VectorStore, build_index
 from bot.core.models import Answer, MatchResult, ReplyKind
 from bot.core.smalltalk import classify
-from bot.core.text import looks_english
+from bot.core.text import looks_english, plain
 from bot.storage.vector_cache import VectorCache
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,6 +119,7 @@ def collect(
     store: VectorStore | None,
 ) -> list[Case]:
     lexical = LexicalIndex(answers)
+    cases = [(plain(q), e) for q, e in cases]  # as ``Matcher.match`` reads them
     index = build_index(encoder, list(answers), store=store) if encoder is not None else None
     vectors = encoder.embed_queries([q for q, _ in cases]) if encoder is not None else None
     out = []

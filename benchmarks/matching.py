@@ -36,7 +36,7 @@ from bot.core.matching.semantic import SemanticIndex, build_index
 from bot.core.matching.tuning import SEMANTIC_SCALE
 from bot.core.models import Answer, ReplyKind
 from bot.core.smalltalk import classify
-from bot.core.text import tokens
+from bot.core.text import plain, tokens
 from bot.storage.vector_cache import VectorCache
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,7 +93,7 @@ def semantic_alone(encoder: Encoder, index: SemanticIndex) -> Callable[[str], tu
     """The best phrasing cosine, measured above the library floor (no lexical side)."""
 
     def score(question: str) -> tuple[str | None, float]:
-        result = index.scores(encoder.embed_queries([question])[0])
+        result = index.scores(encoder.embed_queries([plain(question)])[0])
         best = max(result.phrasing, key=lambda s: result.phrasing[s] + result.body[s])
         return best, (result.phrasing[best] - index.floor) * SEMANTIC_SCALE
 

@@ -101,8 +101,8 @@ def test_hostile_input_is_just_data(run_cli) -> None:
 
 
 def test_a_message_without_words_asks_for_one_and_queues_nothing(run_cli) -> None:
-    for message in ("?", "🙂🙂", "…!!"):
-        assert "quelques mots" in run_cli("ask", message).stdout
+    for message in ("?", "🙂🙂", "…!!", "@everyone", "<@123456789012345678> <:pepe:42>", "****"):
+        assert "quelques mots" in run_cli("ask", message, "--record").stdout
     assert "Avec plaisir" in run_cli("ask", "🙏🙏").stdout
     assert "Top 👍" in run_cli("ask", "👍").stdout
     assert "Aucun groupe ouvert" in run_cli("unanswered", "list").stdout

@@ -105,7 +105,6 @@ def cmd_show(settings: Settings, args: argparse.Namespace) -> int:
     from bot.core.errors import UnknownAnswer
     from bot.core.matching import Matcher
     from bot.core.service import format_answer, related_answers
-    from bot.core.typography import typeset
 
     library = load_library(settings.answers_dir)
     answer = library.answers.get(args.slug)
@@ -121,7 +120,7 @@ def cmd_show(settings: Settings, args: argparse.Namespace) -> int:
         how = "choisies par la rédaction" if answer.see_also else "les plus proches par les mots"
         print(f"\nVoir aussi ({how})\u00a0:")
         for other in related:
-            print(f"  • {typeset(other.title)} — {other.slug}")
+            print(f"  • {other.title} — {other.slug}")
     return 0
 
 

@@ -177,10 +177,6 @@ def item_json(item: ReviewItem) -> dict[str, Any]:
     }
 
 
-def titles_of(service: Service) -> dict[str, str]:
-    return {slug: answer.title for slug, answer in service.library.answers.items()}
-
-
 def group_line(group: QuestionGroup) -> str:
     line = (
         f"#{group.id}  posée {times(group.count)}, dernière le {when(group.last_asked)}"
@@ -217,7 +213,7 @@ async def cmd_list(service: Service, args: argparse.Namespace) -> int:
     if not groups:
         print(f"Aucun groupe {label} pour l'instant.")
         return 0
-    titles = titles_of(service)
+    titles = service.titles()
     print(f"{len(groups)} groupe(s) {label}(s), les plus posés d'abord :")
     for item in items:
         print(group_line(item.group))
@@ -233,7 +229,7 @@ async def cmd_show(service: Service, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(item_json(item), ensure_ascii=False, indent=2))
         return 0
-    group, questions, titles = item.group, item.questions, titles_of(service)
+    group, questions, titles = item.group, item.questions, service.titles()
     print(f"Groupe #{group.id} — {STATUS_LABELS[group.status]} — question posée {times(group.count)}")
     print(f"Première fois le {when(group.first_asked)}, dernière le {when(group.last_asked)}")
     if group.resolved_slug:
@@ -284,7 +280,7 @@ async def cmd_export(desk: ReviewDesk, args: argparse.Namespace) -> int:
 
 async def cmd_digest(service: Service, args: argparse.Namespace) -> int:
     digest = await service.digest(args.since)
-    print(digest_text(digest, titles_of(service), now=service.desk.now()))
+    print(digest_text(digest, service.titles(), now=service.desk.now()))
     return 0
 
 

@@ -52,7 +52,7 @@ from bot.core.models import (
 )
 from bot.core.review import ReviewDesk
 from bot.core.suggest import suggest_resolution
-from bot.core.text import normalise
+from bot.core.text import normalise, plain
 from bot.core.text_safety import clean
 
 log = logging.getLogger(__name__)
@@ -274,7 +274,7 @@ class Service:
                 ReplyKind.SMALLTALK, template.format(name=escape_markdown(asker.display_name)), candidates=candidates
             )
 
-        if not any(ch.isalnum() for ch in text):
+        if not any(ch.isalnum() for ch in plain(text)):
             # "?", "🙂🙂", "..." are no question: queueing them would only bury the editors' real work.
             return Reply(ReplyKind.INVALID, NO_WORDS_REPLY)
 
@@ -469,6 +469,11 @@ class Service:
         if answer is None:
             raise UnknownAnswer(slug)
         return answer
+
+    def titles(self) -> dict[str, str]:
+        """Every answer's title as members read it, by slug: the console and Discord show
+        the same titles in queues, digests and lists."""
+        return {slug: answer.shown_title for slug, answer in self.library.answers.items()}
 
     def search_titles(self, query: str, limit: int = 25) -> list[tuple[str, str]]:
         """Answers whose title or slug contains every word typed so far, for autocomplete."""

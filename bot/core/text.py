@@ -43,6 +43,31 @@ def _fold(text: str) -> str:
     return _COMBINING.sub("", unicodedata.normalize("NFD", text))
 
 
+_MASKED_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?(?:https?://|www\.)[^)\s]*>?\s*\)")
+_PINGS = re.compile(r"@(?:everyone|here)\b")
+_LINE_MARKS = re.compile(r"(?m)^[ \t]*(?:>>>|>|-#|#{1,3})[ \t]+")
+_EMPHASIS = re.compile(r"\*+|~~|\|\||`+|(?<![^\W_])_+|_+(?![^\W_])")
+_SPACES = re.compile(r"\s+")
+
+
+def plain(text: str) -> str:
+    """What a member wrote, without Discord's markup: mentions, custom emoji, ``@everyone``,
+    links (a masked link keeps its words), quote and heading marks, and the stars, bars and
+    backticks of Markdown.
+
+    The encoder reads the question as it comes, and to it "**combien** on gagne ?" or a
+    ping in front of the words is another sentence: the bold question offered a choice
+    where the plain one was answered. The words side ignores most of this already; both
+    sides read this text, so markup never changes what the bot understands.
+    """
+    if not isinstance(text, str):
+        return ""
+    text = _MASKED_LINK.sub(r" \1 ", text)
+    text = _URL.sub(" ", _DISCORD.sub(" ", text))
+    text = _EMPHASIS.sub("", _LINE_MARKS.sub("", _PINGS.sub(" ", text)))
+    return _SPACES.sub(" ", text).strip()
+
+
 def normalise(text: str) -> str:
     """Folded, unaccented, lowercase text with punctuation dropped and spaces collapsed.
 

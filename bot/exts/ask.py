@@ -268,7 +268,13 @@ class AskCog(commands.Cog):
             intro = f"{target.mention}, {name} pense que cette réponse peut t'aider :"
             mentions = discord.AllowedMentions(everyone=False, roles=False, replied_user=False, users=[target])
         delivery = self._plan(
-            reply, interaction.user.id, interaction.channel_id, public=not private, intro=intro, mentions=mentions
+            reply,
+            interaction.user.id,
+            interaction.channel_id,
+            public=not private,
+            intro=intro,
+            mentions=mentions,
+            addressee=target.id if target is not None else None,
         )
         await to_interaction(interaction, delivery)
         self._note_public_answer(reply, delivery, interaction.channel_id)
@@ -284,14 +290,25 @@ class AskCog(commands.Cog):
         mentions: discord.AllowedMentions = NO_MENTIONS,
         short: Visibility = Visibility.PRIVATE,
         repeated_note: str = REPEATED_NOTE,
+        addressee: int | None = None,
     ) -> Delivery:
         """The house rule of both paths: an answer just given publicly in this channel
         goes privately, with a note saying why, instead of being posted again."""
         answer = reply.answer if reply.kind is ReplyKind.ANSWER else None
         if public and answer is not None and self.recent.seen(channel_id, answer.slug):
-            return plan(reply, asker_id=asker_id, visibility=Visibility.PRIVATE, intro=repeated_note)
+            return plan(
+                reply, asker_id=asker_id, visibility=Visibility.PRIVATE, intro=repeated_note, addressee=addressee
+            )
         visibility = Visibility.PUBLIC if public else Visibility.PRIVATE
-        return plan(reply, asker_id=asker_id, visibility=visibility, intro=intro, mentions=mentions, short=short)
+        return plan(
+            reply,
+            asker_id=asker_id,
+            visibility=visibility,
+            intro=intro,
+            mentions=mentions,
+            short=short,
+            addressee=addressee,
+        )
 
     def _note_public_answer(self, reply: Reply, delivery: Delivery, channel_id: int | None) -> None:
         if reply.kind is ReplyKind.ANSWER and reply.answer is not None and delivery.visibility is Visibility.PUBLIC:

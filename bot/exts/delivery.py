@@ -92,12 +92,13 @@ def plan(
     intro: str | None = None,
     mentions: discord.AllowedMentions = NO_MENTIONS,
     short: Visibility = Visibility.PRIVATE,
+    addressee: int | None = None,
 ) -> Delivery:
     """How a reply goes out. An answer is split within Discord's limits, ``intro`` above
     its first part and its buttons under the last one (a private one also comes as
-    ``pages``, how an interaction shows it); suggestions are one embed with a button
-    each; every other kind (unanswered, small talk, invalid) is one short line, as
-    visible as ``short`` says."""
+    ``pages``, how an interaction shows it, whose buttons remember the member ``addressee``
+    it speaks to); suggestions are one embed with a button each; every other kind
+    (unanswered, small talk, invalid) is one short line, as visible as ``short`` says."""
     if reply.kind is ReplyKind.ANSWER and reply.answer is not None:
         public = visibility is Visibility.PUBLIC
         batches = answer_messages(reply.answer)
@@ -111,8 +112,8 @@ def plan(
             for i, embeds in enumerate(batches)
         )
         pages = None
-        if not public and len(batches) > 1 and turns_fit(reply, len(batches)):
-            pages = _pages(reply, batches, asker_id=asker_id, intro=intro)
+        if not public and len(batches) > 1 and turns_fit(reply, len(batches), addressee):
+            pages = _pages(reply, batches, asker_id=asker_id, intro=intro, addressee=addressee)
         return Delivery(parts, visibility, mentions, pages)
     if reply.kind is ReplyKind.SUGGESTIONS and reply.suggestions and reply.question_id is not None:
         embed = suggestions_embed(reply.text, [s.title for s in reply.suggestions])
@@ -121,14 +122,22 @@ def plan(
     return Delivery((Part(shorten_block(reply.text, CONTENT_LIMIT)),), short)
 
 
-def _pages(reply: Reply, batches: Sequence[Sequence[discord.Embed]], *, asker_id: int, intro: str | None) -> Pages:
+def _pages(
+    reply: Reply,
+    batches: Sequence[Sequence[discord.Embed]],
+    *,
+    asker_id: int,
+    intro: str | None,
+    addressee: int | None = None,
+) -> Pages:
     """A private answer's parts one at a time, each with the intro and every button."""
 
     def page(index: int) -> Part:
         index = min(max(index, 0), len(batches) - 1)
 
         def buttons(_: Sequence[int]) -> discord.ui.View | None:
-            return answer_view(reply, asker_id=asker_id, previous=(), public=False, page=(index, len(batches)))
+            at = (index, len(batches))
+            return answer_view(reply, asker_id=asker_id, previous=(), public=False, page=at, addressee=addressee)
 
         return Part(intro, tuple(batches[index]), buttons)
 

@@ -19,7 +19,7 @@ from bot.core.models import ReviewStatus
 from bot.exts.ask import topic_choices
 from bot.exts.common import defer, faq_bot, moderator_name, require_moderator, send
 from bot.exts.formatting import group_embed, info_embed, quote_user_text, resolved_text
-from bot.exts.views import groups_page, review_view, titles_of
+from bot.exts.views import groups_page, review_view
 
 if TYPE_CHECKING:
     from bot.app import FaqBot
@@ -65,7 +65,7 @@ class ReviewCog(
     async def show(self, interaction: discord.Interaction[Any], id: app_commands.Range[int, 1]) -> None:
         """Show one question and all the ways it was asked"""
         item = await self.bot.service.review_item(id)
-        titles = titles_of(interaction)
+        titles = faq_bot(interaction).service.titles()
         view = review_view(item, titles)
         await send(interaction, embed=group_embed(item, titles), ephemeral=True, **({"view": view} if view else {}))
 

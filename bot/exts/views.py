@@ -181,34 +181,48 @@ class DeleteButton(GuardedButton, template=r"faq:del:(?P<asker>\d+)(?::(?P<parts
 
 
 class TurnButton(
-    GuardedButton, template=r"faq:turn:(?P<page>\d+):(?P<question>\d+):(?P<slug>[a-z0-9-]+):(?P<tag>[pn])"
+    GuardedButton,
+    template=r"faq:turn:(?P<page>\d+):(?P<question>\d+):(?P<slug>[a-z0-9-]+):(?P<tag>[pn])(?::(?P<addressee>\d+))?",
 ):
     """Previous / next part of a private answer in several parts, shown in one message.
 
     An ephemeral message can only be added by a follow-up, which a retried request posts
     twice; turning the parts edits the one message in place instead, which a retry repeats
     harmlessly. The answer is rendered again for the member who clicks (only the asker can
-    see the message), so the buttons carry no more than its slug and the question's id.
+    see the message), so the buttons carry no more than its slug, the question's id and,
+    for ``/ask for:``, the id of the member it speaks to (``addressee``), whose name is
+    never stored but must stay the one the answer uses on every part.
     """
 
     def __init__(
-        self, page: int, question_id: int, slug: str, *, forward: bool, label: str = "", disabled: bool = False
+        self,
+        page: int,
+        question_id: int,
+        slug: str,
+        *,
+        forward: bool,
+        label: str = "",
+        disabled: bool = False,
+        addressee: int | None = None,
     ) -> None:
         super().__init__(
             discord.ui.Button(
                 label=label or ("Suite" if forward else "Précédent"),
                 emoji="▶️" if forward else "◀️",
                 style=discord.ButtonStyle.primary if forward else discord.ButtonStyle.secondary,
-                custom_id=turn_id(page, question_id, slug, forward=forward),
+                custom_id=turn_id(page, question_id, slug, forward=forward, addressee=addressee),
                 disabled=disabled,
             )
         )
         self.page = page
         self.question_id = question_id
         self.slug = slug
+        self.addressee = addressee
 
     @classmethod
-    def between(cls, current: int, pages: int, question_id: int, slug: str) -> list[TurnButton]:
+    def between(
+        cls, current: int, pages: int, question_id: int, slug: str, addressee: int | None = None
+    ) -> list[TurnButton]:
         """The two buttons under part ``current`` of ``pages``: previous, then next (each
         disabled, and pointing at ``current``, where there is no part to turn to)."""
         buttons = []
@@ -216,8 +230,9 @@ class TurnButton(
             target = current + 1 if forward else current - 1
             inside = 0 <= target < pages
             label = f"{name} ({target + 1}/{pages})" if inside else name
+            page = target if inside else current
             buttons.append(
-                cls(target if inside else current, question_id, slug, forward=forward, label=label, disabled=not inside)
+                cls(page, question_id, slug, forward=forward, label=label, disabled=not inside, addressee=addressee)
             )
         return buttons
 
@@ -225,24 +240,50 @@ class TurnButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Button[Any], match: re.Match[str]
     ) -> TurnButton:
-        return cls(int(match["page"]), int(match["question"]), match["slug"], forward=match["tag"] == "n")
+        addressee = int(match["addressee"]) if match["addressee"] else None
+        return cls(
+            int(match["page"]), int(match["question"]), match["slug"], forward=match["tag"] == "n", addressee=addressee
+        )
 
     async def handle(self, interaction: discord.Interaction[Any]) -> None:
         from bot.exts.delivery import Visibility, plan, to_interaction  # see PickButton.handle
 
         interaction.extras["question_id"] = self.question_id or None
-        asker = asker_of(interaction.user, interaction.guild, interaction.channel_id)
+        name = await self._addressee_name(interaction)
+        asker = asker_of(interaction.user, interaction.guild, interaction.channel_id, addressee=name)
         reply = dataclasses.replace(
             faq_bot(interaction).service.show(self.slug, asker), question_id=self.question_id or None
         )
         # The intro (a note above the answer) stays as it was on every part.
         intro = interaction.message.content if interaction.message is not None else None
-        delivery = plan(reply, asker_id=interaction.user.id, visibility=Visibility.PRIVATE, intro=intro or None)
+        delivery = plan(
+            reply,
+            asker_id=interaction.user.id,
+            visibility=Visibility.PRIVATE,
+            intro=intro or None,
+            addressee=self.addressee,
+        )
         await to_interaction(interaction, delivery, edit=True, page=self.page)
 
+    async def _addressee_name(self, interaction: discord.Interaction[Any]) -> str | None:
+        """The display name of the member the answer speaks to, as ``/ask for:`` gave it;
+        ``None`` (the clicker's own name) when they have left the server."""
+        guild = interaction.guild
+        if self.addressee is None or guild is None:
+            return None
+        member = guild.get_member(self.addressee)
+        if member is None:
+            try:
+                member = await guild.fetch_member(self.addressee)
+            except discord.HTTPException:
+                log.info("Membre %d introuvable : la suite s'adresse à qui clique", self.addressee)
+                return None
+        return member.display_name
 
-def turn_id(page: int, question_id: int, slug: str, *, forward: bool) -> str:
-    return f"faq:turn:{page}:{question_id}:{slug}:{'n' if forward else 'p'}"
+
+def turn_id(page: int, question_id: int, slug: str, *, forward: bool, addressee: int | None = None) -> str:
+    suffix = f":{addressee}" if addressee is not None else ""
+    return f"faq:turn:{page}:{question_id}:{slug}:{'n' if forward else 'p'}{suffix}"
 
 
 class PageButton(
@@ -438,7 +479,7 @@ async def groups_page(
     view = discord.ui.View(timeout=None)
     view.add_item(PageButton(status, max(page - 1, 1), forward=False, disabled=page == 1))
     view.add_item(PageButton(status, page + 1, forward=True, disabled=not has_next))
-    titles = titles_of(interaction)
+    titles = faq_bot(interaction).service.titles()
     for n, item in enumerate(i for i in items if i.suggestion is not None and fits(i.group.id, i.suggestion.slug)):
         suggestion = item.suggestion
         assert suggestion is not None
@@ -478,20 +519,22 @@ def fits(group_id: int, slug: str) -> bool:
     return len(f"faq:resolve:{group_id}:{slug}") <= CUSTOM_ID_LIMIT
 
 
-def titles_of(interaction: discord.Interaction[Any]) -> dict[str, str]:
-    return {slug: answer.shown_title for slug, answer in faq_bot(interaction).service.library.answers.items()}
-
-
 def answer_view(
-    reply: Reply, *, asker_id: int, previous: Sequence[int], public: bool, page: tuple[int, int] | None = None
+    reply: Reply,
+    *,
+    asker_id: int,
+    previous: Sequence[int],
+    public: bool,
+    page: tuple[int, int] | None = None,
+    addressee: int | None = None,
 ) -> discord.ui.View | None:
     """Buttons under an answer: votes (when the question was stored), delete (public
     answers only: an ephemeral one can simply be dismissed), and a link to the source.
     ``page`` (which part, of how many) adds the buttons that turn the parts of a private
-    answer shown in one message."""
+    answer shown in one message (for the member ``addressee`` when it speaks to one)."""
     view = discord.ui.View(timeout=None)
     if page is not None and reply.answer is not None:
-        for button in TurnButton.between(*page, reply.question_id or 0, reply.answer.slug):
+        for button in TurnButton.between(*page, reply.question_id or 0, reply.answer.slug, addressee):
             view.add_item(button)
     if reply.question_id is not None:
         view.add_item(VoteButton(reply.question_id, True))
@@ -507,10 +550,11 @@ def answer_view(
     return view if view.children else None
 
 
-def turns_fit(reply: Reply, pages: int) -> bool:
+def turns_fit(reply: Reply, pages: int, addressee: int | None = None) -> bool:
     """Whether the buttons turning ``pages`` parts of this answer have custom ids Discord accepts."""
     slug = reply.answer.slug if reply.answer is not None else ""
-    return len(turn_id(pages, reply.question_id or 0, slug, forward=True)) <= CUSTOM_ID_LIMIT
+    custom_id = turn_id(pages, reply.question_id or 0, slug, forward=True, addressee=addressee)
+    return len(custom_id) <= CUSTOM_ID_LIMIT
 
 
 def suggestions_view(reply: Reply, asker_id: int) -> discord.ui.View:

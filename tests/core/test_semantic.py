@@ -134,6 +134,14 @@ def test_meaning_keeps_off_topic_questions_unanswered(semantic_matcher: Matcher,
     assert decide(semantic_matcher.match(question)) is not ReplyKind.ANSWER
 
 
+def test_discord_markup_does_not_change_what_the_bot_understands(semantic_matcher: Matcher) -> None:
+    question = "combien gagne un community manager"
+    plain_result = semantic_matcher.match(question)
+    for typed in (f"**{question}**", f"@everyone {question}", f"<@123456789012345678> > {question}"):
+        result = semantic_matcher.match(typed)
+        assert (result.candidates, result.confidence) == (plain_result.candidates, plain_result.confidence), typed
+
+
 def test_a_lesson_is_understood_by_meaning_too(semantic_matcher: Matcher) -> None:
     question = "mon chat a vomi sur le clavier pendant un live, je fais quoi"
     before = semantic_matcher.match(question)

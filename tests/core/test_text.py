@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.text import looks_english, normalise, tokens
+from bot.core.text import looks_english, normalise, plain, tokens
 
 
 def test_normalise_folds_case_accents_ligatures_and_spaces() -> None:
@@ -39,6 +39,26 @@ def test_sms_spellings_and_slang_are_plain_french() -> None:
 
 def test_urls_and_discord_mentions_are_not_words() -> None:
     assert tokens("<@123456789012345678> https://discord.gg/abcdef") == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("**combien** on gagne ?", "combien on gagne ?"),
+        ("@everyone @here combien on gagne", "combien on gagne"),
+        ("<@123456789012345678> <:pepe:42> salut <#987654321>", "salut"),
+        ("> comment devenir cm\n-# sans diplome", "comment devenir cm sans diplome"),
+        (
+            "||spoiler|| et `code` et ~~barré~~ et __souligné__ et _italique_",
+            "spoiler et code et barré et souligné et italique",
+        ),
+        ("[mon portfolio](https://exemple.fr/cm) est bien ?", "mon portfolio est bien ?"),
+        ("mon_compte insta https://instagram.com/mon_compte", "mon_compte insta"),
+        ("", ""),
+    ],
+)
+def test_plain_is_the_question_without_discord_markup(typed: str, meant: str) -> None:
+    assert plain(typed) == meant
 
 
 def test_english_stopwords_are_removed_too() -> None:

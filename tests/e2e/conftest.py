@@ -25,12 +25,13 @@ COOLDOWN = 30.0
 
 
 def long_answer_file(directory: Path) -> Path:
-    """An answer far longer than one embed: 14 paragraphs of ~900 characters (~12,600)."""
+    """An answer far longer than one embed: 14 paragraphs of ~900 characters (~12,600),
+    then a last line that names the member it speaks to."""
     paragraph = (
         "Paragraphe {n} : un community manager anime, écoute et protège sa communauté au quotidien. "
         + "Il répond, il modère, il prend du recul, il mesure ce qui marche et il recommence. " * 10
     )
-    body = "\n\n".join(paragraph.format(n=n).strip() for n in range(1, 15))
+    body = "\n\n".join(paragraph.format(n=n).strip() for n in range(1, 15)) + "\n\nBon courage, {{ asker }} !"
     path = directory / "guide-tres-long.md.jinja"
     path.write_text(
         "---\n"
@@ -46,6 +47,8 @@ def long_answer_file(directory: Path) -> Path:
     return path
 
 
+LONG_QUESTION = "Donne-moi le guide très long du marathon de la modération"
+"""The question of ``long_answer_file``."""
 GREETED_QUESTION = "Un bonjour nommé pour quetzalcoatlus ?"
 """The question of ``greeting_answer_file``: its answer says the name it is addressed to."""
 

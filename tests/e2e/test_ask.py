@@ -8,7 +8,7 @@ from bot.core.models import Asker
 from bot.core.typography import typeset
 from bot.exts.ask import REPEATED_NOTE, REPEATED_NOTE_DM
 from bot.exts.delivery import POINTER_UP
-from tests.e2e.conftest import GREETED_QUESTION, World, action_labels
+from tests.e2e.conftest import GREETED_QUESTION, LONG_QUESTION, World, action_labels
 from tests.fake_discord import FakeDiscord, FakeUser
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -60,6 +60,24 @@ async def test_for_member_addresses_them_but_records_and_forgets_the_asker(
     assert (stored.user_id, stored.display_name) == (member.id, member.global_name)
     await world.bot.service.desk.forget_user(member.id)
     assert await repository.question(question_id) is None
+
+
+async def test_for_member_is_named_on_every_part_of_a_private_long_answer(
+    world: World, fake: FakeDiscord, member: FakeUser
+) -> None:
+    """The parts of a private answer are rendered again at each turn, for the member the
+    answer speaks to (``/ask for:``), not for the asker who clicks."""
+    target = world.new_member("Cible")
+    injected = await fake.slash("ask", {"question": LONG_QUESTION, "private": True, "for": target}, user=member)
+    reply = await injected.reply()
+    await injected.settle(quiet=0.3)
+    current = reply
+    while not current.button("Suite").get("disabled"):
+        click = await fake.click(current, current.button("Suite"), user=member)
+        await click.settle(quiet=0.1, timeout=15)
+        current = reply.refresh()
+    assert f"Bon courage, {target.global_name}" in current.text
+    assert member.global_name not in current.text
 
 
 async def test_everyone_in_a_question_pings_nobody(fake: FakeDiscord, member: FakeUser) -> None:
@@ -157,7 +175,7 @@ async def test_long_answer_is_split_within_discord_limits(fake: FakeDiscord, mem
     # The first part is the response; the next ones are channel messages (with a nonce).
     assert [m.id for m in injected.messages] == [messages[0].id]
     descriptions = [e["description"] for m in messages for e in m.embeds]
-    rendered = world.bot.service.show("guide-tres-long", Asker(display_name="Membre")).answer
+    rendered = world.bot.service.show("guide-tres-long", Asker(display_name=member.global_name)).answer
     assert rendered is not None
     body = rendered.body
     assert "\n\n".join(descriptions) == body.strip()

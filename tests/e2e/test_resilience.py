@@ -16,7 +16,7 @@ from bot.core.service import STORAGE_APOLOGY
 from bot.core.typography import typeset
 from bot.exts.ask import TOPIC_TOO_LONG, AskCog
 from bot.exts.delivery import POINTER_UP
-from tests.e2e.conftest import GREETED_QUESTION, World, action_labels
+from tests.e2e.conftest import GREETED_QUESTION, LONG_QUESTION, World, action_labels
 from tests.fake_discord import FakeDiscord, FakeUser, Injected, Msg
 from tests.fake_discord.payloads import SEND_MESSAGES
 
@@ -26,7 +26,6 @@ CALLBACK = "POST /interactions/{interaction_id}/{token}/callback"
 FOLLOWUP = "POST /webhooks/{application_id}/{token}"
 EDIT_ORIGINAL = "PATCH /webhooks/{application_id}/{token}/messages/{message_id}"
 CHANNEL_MESSAGE = "POST /channels/{channel_id}/messages"
-LONG_QUESTION = "Donne-moi le guide très long du marathon de la modération"
 SALARY = "combien gagne un community manager ?"
 RUNAWAY = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
 

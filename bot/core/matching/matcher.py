@@ -28,7 +28,7 @@ from bot.core.matching.scoring import combined_candidates, lexical_candidates
 from bot.core.matching.semantic import SemanticIndex, VectorStore, embed_pieces
 from bot.core.models import Answer, Candidate, MatchResult
 from bot.core.smalltalk import classify
-from bot.core.text import looks_english
+from bot.core.text import looks_english, plain
 
 log = logging.getLogger(__name__)
 
@@ -127,8 +127,10 @@ class Matcher:
         return self._encoder.embed_queries([question])[0]
 
     def match(self, question: str, limit: int = 3) -> MatchResult:
-        """Up to ``limit`` candidates, best first, with calibrated scores; never raises."""
+        """Up to ``limit`` candidates, best first, with calibrated scores; never raises.
+        Both sides read the question without its Discord markup (``text.plain``)."""
         try:
+            question = plain(question)
             smalltalk = classify(question)
             vector = self.query_vector(question) if self._semantic is not None else None
             with self._lock:

@@ -112,7 +112,7 @@ DEFAULT_FLOOR = 0.85
 FLOOR_SAMPLE = 1000
 """Phrasings sampled to measure the floor of a big library: enough for a stable mean."""
 
-ACCEPTANCE_COEFFICIENTS = (1.05, 0.53, -1.23, 1.0, -1.43, 1.2, 0.5, 0.43, 1.15, 1.62)
+ACCEPTANCE_COEFFICIENTS = (1.05, 0.53, -1.22, 1.0, -1.42, 1.2, 0.5, 0.44, 1.15, 1.62)
 """Logistic acceptance confidence of the best candidate: intercept and weights of its six
 features, its lead over the runner-up's ranking confidence, its ranking confidence as
 log-odds, and whether the question is in English (``text.looks_english``). Fitted on
@@ -121,7 +121,7 @@ and its four thinner copies. The English flag (2026-12-01): on the food-truck li
 never fitted on, accuracy 0.554 → 0.580, ``wrong`` 0.071 → 0.062, English questions
 answered right 7/14 → 10/14; over the five training libraries 0.807 → 0.804."""
 
-COMBINED_COEFFICIENTS = (-1.17, 1.8, 2.17, 1.23, 0.89, 1.54, 2.08)
+COMBINED_COEFFICIENTS = (-1.17, 1.8, 2.17, 1.23, 0.89, 1.54, 2.09)
 """Logistic combined confidence: intercept and weights of (lexical confidence, its
 margin over the next answer, best phrasing cosine above the library's phrasing floor,
 its margin, best body cosine above the library's body floor, its margin). Fitted on
