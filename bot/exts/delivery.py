@@ -155,9 +155,10 @@ async def to_interaction(
     - the first part is the response (taken once), or fills the "thinking…" placeholder
       or the clicked message (an edit; see ``common.send``);
     - a public answer's next parts are channel messages with a nonce made of the
-      interaction's id and the part's index. A follow-up is the fallback only where the
-      bot cannot post in the channel (a DM, a server it is not in, no Send Messages or
-      Embed Links, a slowmode it is not exempt from, a refusal), logged;
+      interaction's id and the part's index (in a server and in the bot's own DM). A
+      follow-up is the fallback only where the bot cannot post in the channel (another
+      private conversation, a server it is not in, no Send Messages or Embed Links, a
+      slowmode it is not exempt from, a refusal), logged;
     - a private answer in several parts is one ephemeral message showing part ``page``,
       with buttons that turn the parts by editing it (``views.TurnButton``): only a
       follow-up could add another ephemeral message (they remain for an answer whose
@@ -213,8 +214,12 @@ def _channel_for_parts(interaction: discord.Interaction[Any], count: int) -> dis
         return None
     channel = interaction.channel
     permissions = interaction.app_permissions
-    if interaction.guild is None or not isinstance(channel, discord.abc.Messageable):
-        why = "pas de salon de serveur"
+    if not isinstance(channel, discord.abc.Messageable):
+        why = "pas de salon"
+    elif interaction.guild is None:
+        if interaction.context.dm_channel:
+            return channel  # the bot's own DM with the member: it may always post there
+        why = "une conversation privée d'autres personnes"  # an app a user installed
     elif isinstance(channel, discord.Thread) and not permissions.send_messages_in_threads:
         why = "pas le droit d'écrire dans ce fil"
     elif not isinstance(channel, discord.Thread) and not permissions.send_messages:

@@ -66,6 +66,23 @@ async def test_an_answer_taken_by_discord_but_lost_on_the_way_shows_once_whole(
     assert _expected_problems(fake, "already been acknowledged") != []
 
 
+async def test_a_long_answer_in_the_bots_dm_shows_each_part_once_despite_lost_replies(
+    fake: FakeDiscord, member: FakeUser
+) -> None:
+    """In the bot's DM, as in a server, the next parts of a long answer are messages with
+    a nonce: a follow-up, which takes none, showed twice when its answer was lost (a 502
+    after Discord had posted it, which discord.py sends again)."""
+    fake.fail(FOLLOWUP, 502, after_work=True)
+    fault = fake.fail(CHANNEL_MESSAGE, 502, after_work=True)
+    injected = await fake.slash("ask", {"question": LONG_QUESTION}, user=member, dm=True)
+    await injected.settle(quiet=1.5, timeout=15)
+    shown = injected.shown
+    assert fault.hits == 1
+    assert _paragraphs(shown) == [str(n) for n in range(1, 15)]  # every part, each once, in order
+    assert len(shown) >= 3 and not any(m.ephemeral for m in shown)
+    assert all(m.channel_id == shown[0].channel_id for m in shown)
+
+
 async def test_a_rate_limited_answer_arrives_once(fake: FakeDiscord, member: FakeUser) -> None:
     fault = fake.fail(CALLBACK, 429, retry_after=0.2)
     injected = await fake.slash("ask", {"question": SALARY}, user=member)

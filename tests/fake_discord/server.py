@@ -730,9 +730,10 @@ class FakeDiscord:
         channel: str,
         locale: str,
         message: Msg | None = None,
+        dm: bool = False,
     ) -> Injected:
         who = self.user(user)
-        chan = self.channels[channel]
+        chan = self._dm_channel(who) if dm else self.channels[channel]
         interaction_id = snowflake()
         token = f"interaction-token-{interaction_id}"
         payload: dict[str, Any] = {
@@ -740,21 +741,28 @@ class FakeDiscord:
             "application_id": str(self.application_id),
             "type": kind,
             "data": data,
-            "guild_id": str(self.guild_id),
-            "guild": {"id": str(self.guild_id), "locale": "fr", "features": []},
             "channel_id": str(chan.id),
             "channel": chan.payload(),
-            "member": who.member(self.permissions_of(who)),
             "token": token,
             "version": 1,
             "app_permissions": str(self.permissions_of(self.bot) & ~self.bot_denied.get(chan.id, 0)),
             "locale": locale,
-            "guild_locale": "fr",
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(self.guild_id)},
-            "context": 0,
             "attachment_size_limit": 10 * 1024 * 1024,
         }
+        if dm:
+            # In the bot's DM: no guild, a ``user`` instead of a ``member``, context 1
+            # (BOT_DM), and "0" as the owner of the guild install that allows it.
+            payload.update(user=who.user(), context=1, authorizing_integration_owners={"0": "0"})
+        else:
+            payload.update(
+                guild_id=str(self.guild_id),
+                guild={"id": str(self.guild_id), "locale": "fr", "features": []},
+                member=who.member(self.permissions_of(who)),
+                guild_locale="fr",
+                authorizing_integration_owners={"0": str(self.guild_id)},
+                context=0,
+            )
         if message is not None:
             payload["message"] = copy.deepcopy(message.data)
         state = _Interaction(
@@ -780,15 +788,16 @@ class FakeDiscord:
         user: str | FakeUser = "alice",
         channel: str = "general",
         locale: str = "fr",
+        dm: bool = False,
     ) -> Injected:
-        """Run a registered slash command, e.g. ``slash("unanswered list", {"page": 2})``.
+        """Run a registered slash command, e.g. ``slash("unanswered list", {"page": 2})``;
+        ``dm``: in the user's DM with the bot instead of ``channel``.
 
         Options are checked against the registered schema (names, types, choices,
         required), as Discord's client does before sending anything.
         """
-        return await self._inject(
-            2, self._command_data(command, options or {}, None), user=user, channel=channel, locale=locale
-        )
+        data = self._command_data(command, options or {}, None)
+        return await self._inject(2, data, user=user, channel=channel, locale=locale, dm=dm)
 
     async def autocomplete(
         self,
@@ -818,9 +827,9 @@ class FakeDiscord:
         button = next(b for b in current.buttons if b.get("custom_id") == custom_id)
         if button.get("disabled"):
             raise FakeDiscordError(f"button {custom_id!r} is disabled")
-        channel = next(name for name, c in self.channels.items() if c.id == current.channel_id)
+        channel, dm = self._where(current)
         data = {"custom_id": custom_id, "component_type": 2}
-        return await self._inject(3, data, user=user, channel=channel, locale=locale, message=current)
+        return await self._inject(3, data, user=user, channel=channel, locale=locale, message=current, dm=dm)
 
     async def choose(
         self, message: Msg, custom_id: str, values: list[str], *, user: str | FakeUser = "alice", locale: str = "fr"
@@ -838,9 +847,9 @@ class FakeDiscord:
             raise FakeDiscordError(f"{values!r} not among the menu's options {offered!r}")
         if not menu.get("min_values", 1) <= len(values) <= menu.get("max_values", 1):
             raise FakeDiscordError(f"{len(values)} values outside the menu's bounds")
-        channel = next(name for name, c in self.channels.items() if c.id == current.channel_id)
+        channel, dm = self._where(current)
         data = {"custom_id": custom_id, "component_type": 3, "values": list(values)}
-        return await self._inject(3, data, user=user, channel=channel, locale=locale, message=current)
+        return await self._inject(3, data, user=user, channel=channel, locale=locale, message=current, dm=dm)
 
     async def post(
         self,
@@ -902,6 +911,12 @@ class FakeDiscord:
             if not visible and not conn.intents & MESSAGE_CONTENT_INTENT:
                 payload = {**data, "content": "", "embeds": [], "attachments": [], "components": []}
             await conn.dispatch("MESSAGE_CREATE", payload)
+
+    def _where(self, message: Msg) -> tuple[str, bool]:
+        """(channel name, whether it is a DM) of a message the bot sent, to click on it."""
+        if any(c.id == message.channel_id for c in self.dm_channels.values()):
+            return "", True
+        return next(name for name, c in self.channels.items() if c.id == message.channel_id), False
 
     def _dm_channel(self, who: FakeUser) -> FakeChannel:
         if who.id not in self.dm_channels:
