@@ -33,6 +33,7 @@ from bot.core.matching.semantic import (
     VectorStore,
     build_index,
 )
+from bot.core.matching.tuning import FIRST_BODY_PIECES, MAX_BODY_PIECES
 from bot.core.models import (
     Answer,
     Asker,
@@ -192,29 +193,38 @@ class Service:
     async def start_semantic(self, *, wait: bool = False) -> None:
         """Build the semantic index of the current library and attach it when ready.
 
-        The cache is read once: when it holds every piece (a warm restart) the index is
-        attached before this returns; otherwise the missing pieces mean minutes of
-        embedding, done in the background while the lexical side answers."""
+        The cache is read once per pass: when it holds every piece (a warm restart) the
+        complete index is attached before this returns. Otherwise the missing pieces mean
+        minutes of embedding, done in the background while the lexical side answers, in
+        two passes: the openings of the bodies first (``FIRST_BODY_PIECES``: the encoder
+        serves within minutes), then the rest (``MAX_BODY_PIECES``). A cache that holds
+        the first pass serves it at once and leaves only the second to the background."""
         matcher = self.matcher
         if matcher.encoder is None or self._index_encoder is None:
             return
         start = time.perf_counter()
-        try:
-            index = await self._build_or_log(matcher, cached_only=True)
-        except VectorsMissing as exc:
-            missing = exc.count
-        else:
-            if index is not None:
-                await self._attach(matcher, index, 0, start)
+        passes: list[tuple[int, int]] = []  # (body pieces, pieces to embed), still to build
+        for body in (MAX_BODY_PIECES, FIRST_BODY_PIECES):
+            try:
+                index = await self._build_or_log(matcher, cached_only=True, body_pieces=body)
+            except VectorsMissing as exc:
+                passes.insert(0, (body, exc.count))
+                continue
+            if index is None:
+                return
+            await self._attach(matcher, index, 0, start)
+            break
+        if not passes:
             return
-        task = asyncio.create_task(self._build_semantic(matcher, missing))
+        task = asyncio.create_task(self._build_semantic(matcher, passes))
         self._index_task = task
         if wait:
             await task
         else:
             log.info(
-                "Index sémantique : %d morceaux à encoder en arrière-plan ; le matching lexical répond en attendant",
-                missing,
+                "Index sémantique : %d morceaux à encoder en arrière-plan ; %s en attendant",
+                passes[-1][1],
+                "le matching lexical répond" if not matcher.semantic_ready else "le début des textes sert",
             )
 
     async def wait_for_semantic(self) -> None:
@@ -222,17 +232,23 @@ class Service:
         if self._index_task is not None:
             await asyncio.shield(self._index_task)
 
-    async def _build_semantic(self, matcher: Matcher, missing: int) -> None:
-        start = time.perf_counter()
-        index = await self._build_or_log(matcher)
-        if index is not None:
-            await self._attach(matcher, index, missing, start)
+    async def _build_semantic(self, matcher: Matcher, passes: list[tuple[int, int]]) -> None:
+        done = 0
+        for body, missing in passes:
+            start = time.perf_counter()
+            index = await self._build_or_log(matcher, body_pieces=body)
+            if index is None:
+                return
+            await self._attach(matcher, index, missing - done, start)
+            done = missing
 
-    async def _build_or_log(self, matcher: Matcher, *, cached_only: bool = False) -> SemanticIndex | None:
+    async def _build_or_log(
+        self, matcher: Matcher, *, cached_only: bool = False, body_pieces: int = MAX_BODY_PIECES
+    ) -> SemanticIndex | None:
         """The index, or None when the build was stopped or failed (logged: the matching
         stays lexical); ``VectorsMissing`` passes through (see ``start_semantic``)."""
         try:
-            return await self._build_index(matcher, cached_only=cached_only)
+            return await self._build_index(matcher, cached_only=cached_only, body_pieces=body_pieces)
         except (asyncio.CancelledError, IndexingStopped):
             return None
         except VectorsMissing:
@@ -246,10 +262,11 @@ class Service:
             return  # the library was reloaded meanwhile; its own build attaches its index
         await self._run(self._matching, matcher.attach, index)
         log.info(
-            "Matching sémantique actif : %d morceaux (%d encodés) en %.1f s",
+            "Matching sémantique actif : %d morceaux (%d encodés) en %.1f s%s",
             index.size,
             missing,
             time.perf_counter() - start,
+            "" if index.body_pieces >= MAX_BODY_PIECES else " (début des textes ; la suite s'encode)",
         )
 
     async def ask(self, question: str, asker: Asker, *, record: bool = True) -> Reply:
@@ -519,12 +536,22 @@ class Service:
             log.warning("Réponse en erreur : %s", problem)
         return list(fresh.problems)
 
-    async def _build_index(self, matcher: Matcher, *, cached_only: bool = False) -> SemanticIndex:
+    async def _build_index(
+        self, matcher: Matcher, *, cached_only: bool = False, body_pieces: int = MAX_BODY_PIECES
+    ) -> SemanticIndex:
         def build() -> SemanticIndex:
             assert self._index_encoder is not None
             answers = list(matcher.answers)
             learned, store, stop = matcher.learned, self._store, self._stop_indexing
-            return build_index(self._index_encoder, answers, learned, store, stop=stop, cached_only=cached_only)
+            return build_index(
+                self._index_encoder,
+                answers,
+                learned,
+                store,
+                stop=stop,
+                cached_only=cached_only,
+                body_pieces=body_pieces,
+            )
 
         return await self._run(self._indexing, build)
 
@@ -542,12 +569,13 @@ class Service:
 
         matcher = await self._run(self._matching, build)
         if previous.semantic_ready and self._index_encoder is not None:
-            matcher.attach(await self._build_index(matcher))
+            # As complete as the one serving: a first pass still completing goes on below.
+            matcher.attach(await self._build_index(matcher, body_pieces=previous.semantic_body_pieces))
         self.library, self.matcher = fresh, matcher
         self.desk.matcher = matcher
         await self.desk.teach_matcher()  # lessons recorded while the new matcher was built
         log.info("Réponses rechargées : %d réponses", len(fresh.answers))
-        if not matcher.semantic_ready:
+        if matcher.semantic_body_pieces < MAX_BODY_PIECES:
             await self.start_semantic()
 
     def _render(self, answer: Answer, asker: Asker) -> RenderedAnswer:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -22,6 +23,7 @@ from bot.core.matching.encoders import (
 )
 from bot.core.matching.pieces import Role, answer_pieces, body_paragraphs
 from bot.core.matching.semantic import build_index
+from bot.core.matching.tuning import FIRST_BODY_PIECES, MAX_BODY_PIECES
 from bot.core.models import Asker, ReplyKind
 from bot.storage.vector_cache import VectorCache
 from bot.wiring import open_service
@@ -177,6 +179,36 @@ async def test_service_builds_in_the_background_then_restarts_warm(tmp_path: Pat
         assert "equilibre-vie-pro" in offered
     finally:
         await restarted.close()
+
+
+async def test_a_first_pass_serves_while_the_rest_of_the_bodies_is_embedded(
+    tmp_path: Path, encoder: E5Encoder, answers, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A cold build embeds the openings of the bodies first and serves them, then the rest:
+    a cache holding that first pass serves at once, and only the rest is embedded."""
+    path = tmp_path / "vectors.sqlite3"
+    cache = VectorCache(path)
+    build_index(encoder, answers, store=cache, body_pieces=FIRST_BODY_PIECES)
+    cache.close()
+    rest = sum(
+        len({p.key for p in answer_pieces(a)} - {p.key for p in answer_pieces(a, body_pieces=FIRST_BODY_PIECES)})
+        for a in answers
+    )
+    assert rest > 0  # the frozen library's bodies are longer than their openings
+    settings = Settings(
+        answers_dir=FROZEN, database_path=tmp_path / "bot.sqlite3", vector_cache_path=path, semantic="auto"
+    )
+    caplog.set_level(logging.INFO, logger="bot.core.service")
+    service = await open_service(settings)
+    try:
+        assert service.matcher.semantic_body_pieces == FIRST_BODY_PIECES  # by meaning at once
+        await asyncio.wait_for(service.wait_for_semantic(), timeout=300)
+        assert service.matcher.semantic_body_pieces == MAX_BODY_PIECES
+        assert any(f"({rest} encodés)" in r.getMessage() for r in caplog.records), caplog.text
+        reply = await service.ask("combien gagne un community manager ?", Asker())
+        assert reply.kind is ReplyKind.ANSWER and reply.answer is not None and reply.answer.slug == "salaire"
+    finally:
+        await service.close()
 
 
 async def test_without_the_encoder_the_service_answers_by_words(tmp_path: Path) -> None:

@@ -70,6 +70,11 @@ class Matcher:
         return self._semantic is not None
 
     @property
+    def semantic_body_pieces(self) -> int:
+        """Body pieces per answer in the attached semantic index (0 without one)."""
+        return self._semantic.body_pieces if self._semantic is not None else 0
+
+    @property
     def learned(self) -> tuple[tuple[str, str], ...]:
         with self._lock:
             return tuple(self._learned)

@@ -57,8 +57,9 @@ def text_key(role: Role, text: str) -> str:
     return hashlib.sha256(f"{role}\n{text}".encode("utf-8", "replace")).hexdigest()
 
 
-def answer_pieces(answer: Answer, learned: Iterable[str] = ()) -> list[Piece]:
-    """Every piece of one answer, phrasings first, without repeats."""
+def answer_pieces(answer: Answer, learned: Iterable[str] = (), body_pieces: int = MAX_BODY_PIECES) -> list[Piece]:
+    """Every piece of one answer, phrasings first, then its first ``body_pieces`` body
+    pieces, without repeats."""
     seen: set[tuple[Role, str]] = set()
     out: list[Piece] = []
 
@@ -72,7 +73,7 @@ def answer_pieces(answer: Answer, learned: Iterable[str] = ()) -> list[Piece]:
         add(phrasing, Role.QUERY)
     keywords = answer.keywords[:MAX_HEADER_KEYWORDS]
     header = answer.title + (f" ({', '.join(keywords)})" if keywords else "")
-    for paragraph in body_paragraphs(answer.body)[:MAX_BODY_PIECES]:
+    for paragraph in body_paragraphs(answer.body)[:body_pieces]:
         add(f"{header} {paragraph}", Role.PASSAGE)
     return out
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from bot.core.matching.encoders import Encoder
 from bot.core.matching.pieces import Piece, Role, answer_pieces
-from bot.core.matching.tuning import DEFAULT_FLOOR, EMBED_BATCH, FLOOR_SAMPLE
+from bot.core.matching.tuning import DEFAULT_FLOOR, EMBED_BATCH, FLOOR_SAMPLE, MAX_BODY_PIECES
 from bot.core.models import Answer
 
 log = logging.getLogger(__name__)
@@ -89,8 +89,11 @@ class SemanticIndex:
         pieces: Sequence[Piece],
         vectors: np.ndarray,
         floor: float | None = None,
+        body_pieces: int = MAX_BODY_PIECES,
     ) -> None:
         self.model_id = model_id
+        self.body_pieces = body_pieces
+        """How many body pieces per answer it holds (fewer after a first pass)."""
         self.slugs = tuple(slugs)
         self._position = {slug: i for i, slug in enumerate(self.slugs)}
         kept = [(i, p) for i, p in enumerate(pieces) if p.slug in self._position]
@@ -179,8 +182,8 @@ def measure_floor(phrasings: _Block, targets: _Block) -> float:
     return float(np.concatenate(best).mean())
 
 
-def library_pieces(answers: Iterable[Answer]) -> list[Piece]:
-    return [piece for answer in answers for piece in answer_pieces(answer)]
+def library_pieces(answers: Iterable[Answer], body_pieces: int = MAX_BODY_PIECES) -> list[Piece]:
+    return [piece for answer in answers for piece in answer_pieces(answer, body_pieces=body_pieces)]
 
 
 def embed_pieces(
@@ -239,13 +242,16 @@ def build_index(
     progress: Callable[[int, int], None] | None = None,
     stop: threading.Event | None = None,
     cached_only: bool = False,
+    body_pieces: int = MAX_BODY_PIECES,
 ) -> SemanticIndex:
     """The semantic index of a library: every piece embedded once (the store keeps them).
-    ``cached_only``: from the store alone, or ``VectorsMissing`` (see ``embed_pieces``)."""
-    pieces = library_pieces(answers)
+    ``cached_only``: from the store alone, or ``VectorsMissing`` (see ``embed_pieces``);
+    ``body_pieces``: how much of each body (``FIRST_BODY_PIECES`` for a first pass)."""
+    pieces = library_pieces(answers, body_pieces)
     learned_pieces = [Piece(slug, text, Role.QUERY) for slug, text in learned]
     vectors = embed_pieces(encoder, [*pieces, *learned_pieces], store, progress, stop, cached_only)
-    index = SemanticIndex(encoder.model_id, [a.slug for a in answers], pieces, vectors[: len(pieces)])
+    slugs = [a.slug for a in answers]
+    index = SemanticIndex(encoder.model_id, slugs, pieces, vectors[: len(pieces)], body_pieces=body_pieces)
     index.set_learned(list(learned), vectors[len(pieces) :])
     log.debug("index sémantique : %d morceaux, plancher %.3f", index.size, index.floor)
     return index

@@ -20,10 +20,10 @@ the runner-up's ranking confidence by ``TIE_MARGIN``).
 
 Chosen on the tune half for the trade-off between answering right and answering wrong
 (``python -m benchmarks.fit`` prints the grid; full library / a "busy editor" copy
-with 3 questions, 2 keywords and a 900-character body): at 0.35, accuracy about 0.88 /
-0.75 with 8 % / 11 % of all questions answered wrong; at 0.60, accuracy 0.907 /
-0.747 with 4.7 % / 6.0 % wrong, and the right answer given or offered for 96.2 % /
-84.8 % of in-scope questions. A wrong answer costs a member more than a "did you
+with 3 questions, 2 keywords and a 900-character body): at 0.35, accuracy 0.880 /
+0.727 with 8.0 % / 11.3 % of all questions answered wrong; at 0.60, accuracy 0.920 /
+0.713 with 4.0 % / 7.3 % wrong, and the right answer given or offered for 96.2 % /
+85.7 % of in-scope questions. A wrong answer costs a member more than a "did you
 mean…", so 0.60."""
 DEFAULT_SUGGEST_THRESHOLD = 0.1
 """Offer "did you mean…" from this confidence up to ``DEFAULT_MATCH_THRESHOLD``."""
@@ -87,13 +87,20 @@ MAX_ENCODED_CHARS = 1000
 question is never that long; it keeps a hostile 100 kB message from costing seconds."""
 MAX_PIECE_CHARS = 400
 """A body paragraph longer than this is split at sentence ends."""
-MAX_BODY_PIECES = 2
-"""Only the first body pieces are embedded (the bold answer and what follows). Encoding
-costs about 0.26 ms a character here: a whole 2,000-character body costs 1.6 s, and a
-cold build of 1,000 answers x 20 phrasings with three body pieces took 622 s of CPU,
-over the 10-minute budget. Two pieces save about 100 s, and on the tune half the
-decision kept its figures (mean accuracy over the five training libraries 0.811 with
-two pieces, 0.807 with three)."""
+FIRST_BODY_PIECES = 2
+"""Body pieces per answer embedded by the first pass of a cold build (the bold answer and
+what follows), after which the encoder serves. Encoding costs about 0.26 ms a character
+here: a cold build of 1,000 answers x 20 phrasings with three body pieces took 622 s of
+CPU, over the 10-minute budget; with two, about 500 s."""
+MAX_BODY_PIECES = 8
+"""Body pieces per answer once the index is complete: the rest of the body is embedded by
+a second pass in the background, while the first-pass index serves (a warm restart reads
+them all from the cache). On the tune half (2026-12-01), refitted each time: ranking
+top-1 over the full library 0.933 -> 0.952; at the shipped threshold accuracy 0.907 ->
+0.920, ``wrong`` 0.047 -> 0.040; best accuracy with ``wrong`` <= 0.04, averaged over the
+five training libraries, 0.800 -> 0.821 (4 pieces: 0.805). On the food-truck library,
+whose answers have 3 pieces, within a question. Members ask about any part of an answer,
+not only its opening."""
 MAX_HEADER_KEYWORDS = 5
 """Keywords put in front of each body piece, with the title."""
 MIN_PIECE_CHARS = 25
@@ -112,7 +119,7 @@ DEFAULT_FLOOR = 0.85
 FLOOR_SAMPLE = 1000
 """Phrasings sampled to measure the floor of a big library: enough for a stable mean."""
 
-ACCEPTANCE_COEFFICIENTS = (1.05, 0.53, -1.22, 1.0, -1.42, 1.2, 0.5, 0.44, 1.15, 1.62)
+ACCEPTANCE_COEFFICIENTS = (1.05, 0.59, -1.41, 0.92, -1.39, 1.16, 0.67, 0.44, 1.09, 1.6)
 """Logistic acceptance confidence of the best candidate: intercept and weights of its six
 features, its lead over the runner-up's ranking confidence, its ranking confidence as
 log-odds, and whether the question is in English (``text.looks_english``). Fitted on
@@ -121,7 +128,7 @@ and its four thinner copies. The English flag (2026-12-01): on the food-truck li
 never fitted on, accuracy 0.554 → 0.580, ``wrong`` 0.071 → 0.062, English questions
 answered right 7/14 → 10/14; over the five training libraries 0.807 → 0.804."""
 
-COMBINED_COEFFICIENTS = (-1.17, 1.8, 2.17, 1.23, 0.89, 1.54, 2.09)
+COMBINED_COEFFICIENTS = (-1.18, 1.78, 2.17, 1.22, 0.89, 1.57, 2.09)
 """Logistic combined confidence: intercept and weights of (lexical confidence, its
 margin over the next answer, best phrasing cosine above the library's phrasing floor,
 its margin, best body cosine above the library's body floor, its margin). Fitted on
