@@ -87,11 +87,13 @@ MAX_ENCODED_CHARS = 1000
 question is never that long; it keeps a hostile 100 kB message from costing seconds."""
 MAX_PIECE_CHARS = 400
 """A body paragraph longer than this is split at sentence ends."""
-FIRST_BODY_PIECES = 2
-"""Body pieces per answer embedded by the first pass of a cold build (the bold answer and
-what follows), after which the encoder serves. Encoding costs about 0.26 ms a character
-here: a cold build of 1,000 answers x 20 phrasings with three body pieces took 622 s of
-CPU, over the 10-minute budget; with two, about 500 s."""
+FIRST_BODY_PIECES = 1
+"""Body pieces per answer embedded by the first pass of a cold build (the opening, often
+the bold answer), after which the encoder serves. Encoding costs about 0.3 ms a
+character here: at 1,000 answers x 20 phrasings the first pass took 640 s of CPU with
+two pieces (over the 10-minute budget, measured 2026-12-01 on a quiet machine) and
+480 s with one (``benchmarks.scale``); the second pass then took 404 s. Until the second pass is done, the tune
+half answers as it did with two pieces (full library: accuracy 0.907, ``wrong`` 0.047)."""
 MAX_BODY_PIECES = 8
 """Body pieces per answer once the index is complete: the rest of the body is embedded by
 a second pass in the background, while the first-pass index serves (a warm restart reads
