@@ -49,7 +49,7 @@ class FaqCog(commands.GroupCog, group_name="faq", group_description="The FAQ its
         downvoted = await desk.downvoted_answers()
         # Drawing takes a few hundred milliseconds: off the event loop.
         png = await asyncio.to_thread(weekly_chart, await desk.weekly())
-        titles = {slug: answer.shown_title for slug, answer in self.bot.service.library.answers.items()}
+        titles = self.bot.service.titles()
         embed = stats_embed(stats, titles, downvoted, chart=CHART_NAME)
         file = discord.File(io.BytesIO(png), filename=CHART_NAME)
         await send(interaction, embed=embed, file=file, ephemeral=True)
@@ -62,7 +62,7 @@ class FaqCog(commands.GroupCog, group_name="faq", group_description="The FAQ its
         await defer(interaction, ephemeral=True)
         service = self.bot.service
         digest = await service.digest(dt.timedelta(days=days.value if days is not None else 7))
-        titles = {slug: answer.shown_title for slug, answer in service.library.answers.items()}
+        titles = service.titles()
         text = digest_text(digest, titles, quote=lambda t: quote_user_text(t, 80), now=service.desk.now())
         embed = info_embed(text[:DESCRIPTION_LIMIT])
         embed.title = "Le digest de la rédaction"

@@ -65,7 +65,7 @@ class ReviewCog(
     async def show(self, interaction: discord.Interaction[Any], id: app_commands.Range[int, 1]) -> None:
         """Show one question and all the ways it was asked"""
         item = await self.bot.service.review_item(id)
-        titles = faq_bot(interaction).service.titles()
+        titles = self.bot.service.titles()
         view = review_view(item, titles)
         await send(interaction, embed=group_embed(item, titles), ephemeral=True, **({"view": view} if view else {}))
 
