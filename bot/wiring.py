@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 
 from bot.config import Settings
 from bot.core.answers import load_library
@@ -63,7 +63,40 @@ async def open_service(settings: Settings, *, wait_for_index: bool = False, purg
     commands); otherwise in the background, while the lexical side answers.
     ``Service.close()`` closes the database and the cache. ``purge=False`` leaves
     ``RETENTION_DAYS`` alone, for the commands that only read (and suggest).
+
+    The garbage collector waits while start-up builds what lives as long as the service:
+    its passes over hundreds of thousands of new objects, none of them garbage, cost a
+    warm restart 0.3 s at 1,000 answers (``benchmarks.scale``). A one-off command that
+    waits minutes for the encoder does so with the collector running.
     """
+    with _collector_paused():
+        service = await _assemble(settings, purge)
+        if not wait_for_index:
+            await service.start_semantic()  # a warm restart attaches the index here
+    if wait_for_index:
+        await service.start_semantic(wait=True)
+    # What start-up built (the library, both indexes) lives as long as the service: out
+    # of the garbage collector's sight, a full collection no longer walks it, which held
+    # the event loop for 60-68 ms at 1,000 answers (benchmarks.scale; 11-23 ms frozen).
+    # The garbage is collected first, so that only what is alive is set aside.
+    gc.collect()
+    gc.freeze()
+    return service
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+async def _assemble(settings: Settings, purge: bool) -> Service:
+    """The service over the settings' answers, database and encoder, index not started."""
     probe(settings.database_path)  # an unusable DATABASE_PATH stops here, before anything is loaded
     library = load_library(settings.answers_dir)
     for problem in library.problems:
@@ -96,7 +129,7 @@ async def open_service(settings: Settings, *, wait_for_index: bool = False, purg
     if purged:
         log.info("%d anciennes questions supprimées (RETENTION_DAYS=%d)", purged, settings.retention_days)
     log.info("%d réponses chargées depuis %s", len(library.answers), settings.answers_dir)
-    service = Service(
+    return Service(
         service_settings(settings),
         library,
         matcher,
@@ -105,14 +138,6 @@ async def open_service(settings: Settings, *, wait_for_index: bool = False, purg
         store=store,
         on_close=lambda: _release(repository),
     )
-    await service.start_semantic(wait=wait_for_index)
-    # What start-up built (the library, both indexes) lives as long as the service: out
-    # of the garbage collector's sight, a full collection no longer walks it, which held
-    # the event loop for 60-68 ms at 1,000 answers (benchmarks.scale; 11-23 ms frozen).
-    # The garbage is collected first, so that only what is alive is set aside.
-    gc.collect()
-    gc.freeze()
-    return service
 
 
 async def _release(repository: Repository) -> None:

@@ -18,6 +18,10 @@ from functools import lru_cache
 
 import snowballstemmer
 
+WORD_CACHE = 65536
+"""Distinct words whose stems and spellings are kept: a library's vocabulary fits many
+times over, and a flood of made-up words cannot grow the cache without bound."""
+
 _FRENCH = snowballstemmer.stemmer("french")
 _ENGLISH = snowballstemmer.stemmer("english")
 
@@ -237,13 +241,13 @@ SMS = {
 }
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=WORD_CACHE)
 def stem(word: str) -> str:
     """French stem of a folded word (cached: snowball in pure Python is the slow part)."""
     return _FRENCH.stemWord(word)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=WORD_CACHE)
 def english_stem(word: str) -> str:
     """English stem, used by the matcher as a second chance for words French misses."""
     return _ENGLISH.stemWord(word)
@@ -251,22 +255,7 @@ def english_stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Folded words with elisions removed and SMS spellings expanded; stopwords kept."""
-    if not isinstance(text, str) or not text:
-        return []
-    folded = _fold(text)
-    folded = _DISCORD.sub(" ", folded)
-    folded = _URL.sub(" ", folded)
-    out: list[str] = []
-    for raw in _WORD.findall(folded):
-        expanded = SMS.get(raw)
-        if expanded is None and "'" not in raw:
-            out.append(raw)
-            continue
-        for part in expanded.split() if expanded else [raw]:
-            for piece in _ELISION.sub("", part).split("'"):
-                if piece:
-                    out.append(piece)
-    return out
+    return [word for raw in _raw_words(text) for word in _spelled(raw)]
 
 
 def analyse(text: str) -> list[tuple[str, str]]:
@@ -275,12 +264,37 @@ def analyse(text: str) -> list[tuple[str, str]]:
     Stopwords, one-letter words and pure numbers are dropped: they say nothing about
     what the question is about.
     """
-    out = []
-    for word in words(text):
-        if len(word) < 2 or word in STOPWORDS or word.isdigit():
-            continue
-        out.append((word, stem(word)))
-    return out
+    return [pair for raw in _raw_words(text) for pair in _informative(raw)]
+
+
+def _raw_words(text: str) -> list[str]:
+    if not isinstance(text, str) or not text:
+        return []
+    folded = _fold(text)
+    folded = _DISCORD.sub(" ", folded)
+    folded = _URL.sub(" ", folded)
+    return _WORD.findall(folded)
+
+
+# Per written word, cached: the words of a library's bodies are read at every start (a
+# quarter of a million at 1,000 answers), and most are the same few thousand words.
+@lru_cache(maxsize=WORD_CACHE)
+def _spelled(raw: str) -> tuple[str, ...]:
+    """One written (folded) word as the words it stands for: "pk" is "pourquoi", "l'ete" is "ete"."""
+    expanded = SMS.get(raw)
+    if expanded is None and "'" not in raw:
+        return (raw,)
+    out: list[str] = []
+    for part in expanded.split() if expanded else [raw]:
+        out.extend(piece for piece in _ELISION.sub("", part).split("'") if piece)
+    return tuple(out)
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _informative(raw: str) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (word, stem(word)) for word in _spelled(raw) if not (len(word) < 2 or word in STOPWORDS or word.isdigit())
+    )
 
 
 def looks_english(text: str) -> bool:

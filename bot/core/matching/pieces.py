@@ -31,7 +31,6 @@ _URL = re.compile(r"<?https?://\S+>?")
 _MARKUP = re.compile(r"[*_~`|>#]+")
 _BULLET = re.compile(r"^\s*(?:[-•·]|\d+[.)])\s+", re.MULTILINE)
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+")
-_SPACES = re.compile(r"\s+")
 
 
 class Role(StrEnum):
@@ -64,7 +63,7 @@ def answer_pieces(answer: Answer, learned: Iterable[str] = (), body_pieces: int 
     out: list[Piece] = []
 
     def add(text: str, role: Role) -> None:
-        text = _SPACES.sub(" ", text).strip()
+        text = " ".join(text.split())
         if text and (role, text) not in seen:
             seen.add((role, text))
             out.append(Piece(answer.slug, text, role))
@@ -87,7 +86,7 @@ def body_paragraphs(body: str) -> list[str]:
     text = _MARKUP.sub("", text)
     out: list[str] = []
     for block in re.split(r"\n\s*\n", text):
-        block = _SPACES.sub(" ", block).strip()
+        block = " ".join(block.split())
         if len(block) < MIN_PIECE_CHARS:
             continue
         out.extend(_split_long(block))
