@@ -72,6 +72,8 @@ class SmallTalk(StrEnum):
     BYE = "bye"
     BOT = "bot"
     """A question about the bot itself ("t'es un robot ?")."""
+    HELP = "help"
+    """A call for help, or a question announced but not asked yet ("j'ai une question")."""
     AGREE = "agree"
     LAUGH = "laugh"
 

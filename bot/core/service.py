@@ -69,6 +69,7 @@ SMALLTALK_REPLIES: dict[SmallTalk, str] = {
     SmallTalk.THANKS: "Avec plaisir {name} ! 😊 N'hésite pas si tu as une autre question.",
     SmallTalk.BYE: "À bientôt {name} ! Bon courage avec tes communautés. 👋",
     SmallTalk.BOT: "Oui, je suis un bot 🤖 : je cherche la bonne réponse dans les articles écrits par la rédaction. Quand je ne sais pas, je transmets ta question à l'équipe.",
+    SmallTalk.HELP: "Je t'écoute {name} ! 🙂 Pose ta question en une phrase, comme à un collègue : « combien facturer une journée en freelance ? », « comment répondre à un commentaire négatif ? »… Je cherche la réponse dans les articles de la rédaction.",
     SmallTalk.AGREE: "Top 👍 Si une autre question te trotte dans la tête, je suis là.",
     SmallTalk.LAUGH: "😄 Content de te faire sourire ! Si tu as une question sur le métier, je suis là.",
 }

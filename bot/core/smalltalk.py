@@ -160,6 +160,55 @@ _PHRASES: dict[SmallTalk, tuple[str, ...]] = {
         "t'es qui toi",
         "c'est qui",
     ),
+    SmallTalk.HELP: (
+        "aide",
+        "aide moi",
+        "aidez moi",
+        "a l'aide",
+        "au secours",
+        "help",
+        "help me",
+        "help moi",
+        "tu peux m'aider",
+        "tu pourrais m'aider",
+        "peux tu m'aider",
+        "pourrais tu m'aider",
+        "vous pouvez m'aider",
+        "pouvez vous m'aider",
+        "quelqu'un peut m'aider",
+        "qui peut m'aider",
+        "j'ai besoin d'aide",
+        "besoin d'aide",
+        "j'ai besoin de toi",
+        "j'ai besoin de vous",
+        "j'ai besoin d'un conseil",
+        "besoin d'un conseil",
+        "un conseil",
+        "question",
+        "une question",
+        "petite question",
+        "une petite question",
+        "autre question",
+        "une autre question",
+        "j'ai une question",
+        "j'ai une petite question",
+        "j'ai une autre question",
+        "j'ai des questions",
+        "j'ai quelques questions",
+        "je peux te poser une question",
+        "je peux vous poser une question",
+        "je peux poser une question",
+        "je peux te demander un truc",
+        "je peux te demander quelque chose",
+        "j'ai un truc a te demander",
+        "question rapide",
+        "can you help me",
+        "can you help",
+        "i need help",
+        "i have a question",
+        "quick question",
+        "one question",
+    ),
     SmallTalk.LAUGH: ("mdr", "lol", "ptdr", "xd", "haha", "hahaha", "hihi", "jpp", "lmao", "rofl", "mdrr", "mdrrr"),
     SmallTalk.AGREE: (
         "ok",
@@ -203,6 +252,11 @@ _FILLERS = {
     "bro",
     "frere",
     "l'ami",
+    "stp",
+    "svp",
+    "please",
+    "pls",
+    "plz",
 }
 _REPEATS = re.compile(r"(.)\1{2,}")
 _EMOJI = {
@@ -215,7 +269,15 @@ _EMOJI = {
 _EMOJI_MODIFIERS = re.compile("[\U0001f3fb-\U0001f3ff\ufe0f\u200d]")  # skin tones, variation selector, joiner
 
 
-_PRIORITY = (SmallTalk.BOT, SmallTalk.THANKS, SmallTalk.BYE, SmallTalk.GREETING, SmallTalk.AGREE, SmallTalk.LAUGH)
+_PRIORITY = (
+    SmallTalk.BOT,
+    SmallTalk.HELP,
+    SmallTalk.THANKS,
+    SmallTalk.BYE,
+    SmallTalk.GREETING,
+    SmallTalk.AGREE,
+    SmallTalk.LAUGH,
+)
 """When a message mixes kinds, the most meaningful one wins."""
 
 
@@ -224,6 +286,7 @@ def _index() -> dict[str, SmallTalk]:
     for kind, phrases in _PHRASES.items():
         for phrase in phrases:
             lookup.setdefault(phrase, kind)
+            lookup.setdefault(phrase.replace("'", " "), kind)  # "j ai une question", typed without it
     return lookup
 
 

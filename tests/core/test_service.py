@@ -53,6 +53,15 @@ async def test_thanking_the_bot_is_thanks(service: Service) -> None:
     assert await service.desk.list() == []
 
 
+@pytest.mark.parametrize("text", ["j'ai une question", "Salut ! J'ai une petite question", "aide-moi stp"])
+async def test_announcing_a_question_invites_it_instead_of_answering_or_queueing(service: Service, text: str) -> None:
+    """« j'ai une question » used to get the job-interview article; an editor never wants it."""
+    reply = await service.ask(text, Asker(display_name="Alice"))
+    assert reply.kind is ReplyKind.SMALLTALK
+    assert reply.text == SMALLTALK_REPLIES["help"].format(name="Alice")
+    assert await service.desk.list() == []
+
+
 async def test_a_question_asked_without_recording_gets_the_same_reply_and_leaves_no_trace(service: Service) -> None:
     """The console and ``ask`` without ``--record``: the editors' test questions are not the members'."""
     questions = (GREETED, "Quelle est la meilleure recette de pain au levain ?", "Combien gagne un CM ?")

@@ -31,6 +31,13 @@ from bot.core.smalltalk import classify
         ("salut le bot", "greeting"),
         ("bot ?", "bot"),
         ("le robot", "bot"),
+        ("j'ai une question", "help"),
+        ("j ai une question", "help"),
+        ("Salut, j'ai une petite question !", "help"),
+        ("merci ! j'ai une autre question", "help"),
+        ("aide-moi stp", "help"),
+        ("Tu peux m'aider ?", "help"),
+        ("can you help me?", "help"),
     ],
 )
 def test_chit_chat_is_recognised(text: str, kind: str) -> None:
@@ -49,6 +56,9 @@ def test_chit_chat_is_recognised(text: str, kind: str) -> None:
         "{{ 7*7 }}",
         "cv",
         "CV ?",
+        "j'ai une question sur le salaire",
+        "aide pour trouver des clients",
+        "stp",
     ],
 )
 def test_real_questions_and_junk_are_not_small_talk(text: str) -> None:
