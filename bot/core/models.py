@@ -74,6 +74,8 @@ class SmallTalk(StrEnum):
     """A question about the bot itself ("t'es un robot ?")."""
     HELP = "help"
     """A call for help, or a question announced but not asked yet ("j'ai une question")."""
+    MISSED = "missed"
+    """The member says the bot missed: "pas compris", "c'est faux", a "non" to a choice."""
     AGREE = "agree"
     LAUGH = "laugh"
 

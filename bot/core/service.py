@@ -70,6 +70,7 @@ SMALLTALK_REPLIES: dict[SmallTalk, str] = {
     SmallTalk.BYE: "À bientôt {name} ! Bon courage avec tes communautés. 👋",
     SmallTalk.BOT: "Oui, je suis un bot 🤖 : je cherche la bonne réponse dans les articles écrits par la rédaction. Quand je ne sais pas, je transmets ta question à l'équipe.",
     SmallTalk.HELP: "Je t'écoute {name} ! 🙂 Pose ta question en une phrase, comme à un collègue : « combien facturer une journée en freelance ? », « comment répondre à un commentaire négatif ? »… Je cherche la réponse dans les articles de la rédaction.",
+    SmallTalk.MISSED: "Oups, désolé {name} 😅 Reformule ta question avec d'autres mots ou un peu plus de contexte, et je cherche de nouveau. Si une réponse n'était pas la bonne, le bouton « Pas vraiment » sous la réponse prévient la rédaction.",
     SmallTalk.AGREE: "Top 👍 Si une autre question te trotte dans la tête, je suis là.",
     SmallTalk.LAUGH: "😄 Content de te faire sourire ! Si tu as une question sur le métier, je suis là.",
 }

@@ -8,38 +8,46 @@ from bot.core.models import SmallTalk
 from bot.core.service import SMALLTALK_REPLIES
 from bot.core.smalltalk import classify
 
+RECOGNISED = [
+    ("merci", "thanks"),
+    ("Merciiii !!", "thanks"),
+    ("bien vu merci beaucoup 🙏", "thanks"),
+    ("salut", "greeting"),
+    ("bonjour à tous", "greeting"),
+    ("ça va ?", "greeting"),
+    ("bonne nuit", "bye"),
+    ("t'es un robot ?", "bot"),
+    ("tu sers à quoi ?", "bot"),
+    ("are you a bot?", "bot"),
+    ("mdr", "laugh"),
+    ("🙏", "thanks"),
+    ("👍🏽", "agree"),
+    ("❤️❤️", "thanks"),
+    ("👋", "greeting"),
+    ("merci le bot !", "thanks"),
+    ("salut le bot", "greeting"),
+    ("bot ?", "bot"),
+    ("le robot", "bot"),
+    ("j'ai une question", "help"),
+    ("j ai une question", "help"),
+    ("Salut, j'ai une petite question !", "help"),
+    ("merci ! j'ai une autre question", "help"),
+    ("aide-moi stp", "help"),
+    ("Tu peux m'aider ?", "help"),
+    ("can you help me?", "help"),
+    ("pas compris", "missed"),
+    ("c'est faux !", "missed"),
+    ("Ta réponse est nulle", "missed"),
+    ("non", "missed"),
+    ("aucun des deux", "missed"),
+    ("non merci", "thanks"),
+    ("bonne réponse !", "agree"),
+    ("qui a créé ce bot ?", "bot"),
+    ("test", "bot"),
+]
 
-@pytest.mark.parametrize(
-    ("text", "kind"),
-    [
-        ("merci", "thanks"),
-        ("Merciiii !!", "thanks"),
-        ("bien vu merci beaucoup 🙏", "thanks"),
-        ("salut", "greeting"),
-        ("bonjour à tous", "greeting"),
-        ("ça va ?", "greeting"),
-        ("bonne nuit", "bye"),
-        ("t'es un robot ?", "bot"),
-        ("tu sers à quoi ?", "bot"),
-        ("are you a bot?", "bot"),
-        ("mdr", "laugh"),
-        ("🙏", "thanks"),
-        ("👍🏽", "agree"),
-        ("❤️❤️", "thanks"),
-        ("👋", "greeting"),
-        ("merci le bot !", "thanks"),
-        ("salut le bot", "greeting"),
-        ("bot ?", "bot"),
-        ("le robot", "bot"),
-        ("j'ai une question", "help"),
-        ("j ai une question", "help"),
-        ("Salut, j'ai une petite question !", "help"),
-        ("merci ! j'ai une autre question", "help"),
-        ("aide-moi stp", "help"),
-        ("Tu peux m'aider ?", "help"),
-        ("can you help me?", "help"),
-    ],
-)
+
+@pytest.mark.parametrize(("text", "kind"), RECOGNISED)
 def test_chit_chat_is_recognised(text: str, kind: str) -> None:
     assert classify(text) == kind
 
@@ -59,6 +67,9 @@ def test_chit_chat_is_recognised(text: str, kind: str) -> None:
         "j'ai une question sur le salaire",
         "aide pour trouver des clients",
         "stp",
+        "pas compris le salaire d'un cm",
+        "non je voulais savoir comment trouver des clients",
+        "test de personnalité pour savoir si je suis fait pour être cm",
     ],
 )
 def test_real_questions_and_junk_are_not_small_talk(text: str) -> None:
@@ -69,6 +80,11 @@ def test_kinds_are_an_enum_that_compares_as_text() -> None:
     kind = classify("merci le bot !")
     assert kind is SmallTalk.THANKS
     assert kind == "thanks"
+
+
+def test_every_kind_is_recognised_from_some_message() -> None:
+    """A kind that no message reaches is a reply nobody ever gets."""
+    assert {classify(text) for text, _ in RECOGNISED} == set(SmallTalk)
 
 
 def test_every_kind_has_its_reply_and_every_reply_its_kind() -> None:
