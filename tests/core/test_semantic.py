@@ -155,6 +155,17 @@ def test_a_lesson_is_understood_by_meaning_too(semantic_matcher: Matcher) -> Non
     assert semantic_matcher.match(question).candidates == before.candidates  # taken back at once
 
 
+def test_a_lesson_learned_from_a_marked_up_message_is_the_same_lesson(semantic_matcher: Matcher) -> None:
+    """Lessons come from members' messages as they were typed, mention and stars included."""
+    question = "mon chat a vomi sur le clavier pendant un live, je fais quoi"
+    semantic_matcher.set_learned([("gerer-les-critiques", question)])
+    clean = semantic_matcher.match(question)
+    semantic_matcher.set_learned([("gerer-les-critiques", f"<@123456789012345678> **{question}**")])
+    marked = semantic_matcher.match(question)
+    semantic_matcher.set_learned(())
+    assert (marked.candidates, marked.confidence) == (clean.candidates, clean.confidence)
+
+
 async def test_service_builds_in_the_background_then_restarts_warm(tmp_path: Path, warm_vectors: Path) -> None:
     settings = Settings(
         answers_dir=FROZEN,

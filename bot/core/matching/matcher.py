@@ -22,7 +22,7 @@ import numpy as np
 
 from bot.core.matching.encoders import Encoder
 from bot.core.matching.lexical import LexicalIndex
-from bot.core.matching.pieces import Piece, Role
+from bot.core.matching.pieces import phrasing_piece
 from bot.core.matching.related import by_meaning, by_words
 from bot.core.matching.scoring import combined_candidates, lexical_candidates
 from bot.core.matching.semantic import SemanticIndex, VectorStore, embed_pieces
@@ -114,7 +114,7 @@ class Matcher:
         wanted = tuple(self._learned)
         if wanted == self._semantic_learned:
             return
-        pieces = [Piece(slug, text, Role.QUERY) for slug, text in wanted]
+        pieces = [phrasing_piece(slug, text) for slug, text in wanted]
         vectors = embed_pieces(self._encoder, pieces, self._store)
         self._semantic.set_learned(wanted, vectors)
         self._semantic_learned = wanted

@@ -24,6 +24,7 @@ from enum import StrEnum
 
 from bot.core.matching.tuning import MAX_BODY_PIECES, MAX_HEADER_KEYWORDS, MAX_PIECE_CHARS, MIN_PIECE_CHARS
 from bot.core.models import Answer
+from bot.core.text import plain
 
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -52,6 +53,18 @@ class Piece:
         return text_key(self.role, self.text)
 
 
+def phrasing_piece(slug: str, text: str) -> Piece:
+    """A phrasing (learned or written) as the encoder reads it: see ``phrasing_text``."""
+    return Piece(slug, phrasing_text(text), Role.QUERY)
+
+
+def phrasing_text(text: str) -> str:
+    """A phrasing without its Discord markup, as a member's question is read (``text.plain``):
+    a lesson learned from "<@1> **combien** on gagne" is then, to the encoder, the very
+    sentence a member asks again without the mention and the stars."""
+    return plain(text) or " ".join(text.split())
+
+
 def text_key(role: Role, text: str) -> str:
     return hashlib.sha256(f"{role}\n{text}".encode("utf-8", "replace")).hexdigest()
 
@@ -69,7 +82,7 @@ def answer_pieces(answer: Answer, learned: Iterable[str] = (), body_pieces: int 
             out.append(Piece(answer.slug, text, role))
 
     for phrasing in (answer.title, *answer.questions, *learned):
-        add(phrasing, Role.QUERY)
+        add(phrasing_text(phrasing), Role.QUERY)
     keywords = answer.keywords[:MAX_HEADER_KEYWORDS]
     header = answer.title + (f" ({', '.join(keywords)})" if keywords else "")
     for paragraph in body_paragraphs(answer.body)[:body_pieces]:

@@ -21,7 +21,7 @@ from typing import Protocol
 import numpy as np
 
 from bot.core.matching.encoders import Encoder
-from bot.core.matching.pieces import Piece, Role, answer_pieces
+from bot.core.matching.pieces import Piece, Role, answer_pieces, phrasing_piece
 from bot.core.matching.tuning import DEFAULT_FLOOR, EMBED_BATCH, FLOOR_SAMPLE, MAX_BODY_PIECES
 from bot.core.models import Answer
 
@@ -248,7 +248,7 @@ def build_index(
     ``cached_only``: from the store alone, or ``VectorsMissing`` (see ``embed_pieces``);
     ``body_pieces``: how much of each body (``FIRST_BODY_PIECES`` for a first pass)."""
     pieces = library_pieces(answers, body_pieces)
-    learned_pieces = [Piece(slug, text, Role.QUERY) for slug, text in learned]
+    learned_pieces = [phrasing_piece(slug, text) for slug, text in learned]
     vectors = embed_pieces(encoder, [*pieces, *learned_pieces], store, progress, stop, cached_only)
     slugs = [a.slug for a in answers]
     index = SemanticIndex(encoder.model_id, slugs, pieces, vectors[: len(pieces)], body_pieces=body_pieces)
