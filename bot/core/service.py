@@ -24,6 +24,7 @@ from typing import TypeVar
 from bot.core.answers import Library, Renderer, byline, escape_markdown, load_library
 from bot.core.digest import Digest
 from bot.core.errors import DatabaseError, UnknownAnswer
+from bot.core.followup import AskerKey, Offer, Offers, choice_number
 from bot.core.matching import Matcher, choices, decide
 from bot.core.matching.encoders import Encoder
 from bot.core.matching.semantic import (
@@ -98,6 +99,9 @@ SPOOL_LIMIT = 10_000
 SPOOL_RETRY_SECONDS = 2.0
 """How often the kept questions are offered to the database again, with or without new asks."""
 SUGGEST_REPLY = "Je ne suis pas sûr d'avoir bien compris. Tu voulais parler de l'un de ces sujets ?"
+SUGGEST_HOW = "Réponds par son numéro pour le lire. Sinon, pas de souci : ta question part chez l'équipe de rédaction."
+FEWER_CHOICES = "Je n'ai proposé que {count} sujets 🙂 Réponds par l'un de ces numéros :"
+ONE_CHOICE = "Je n'ai proposé qu'un sujet 🙂 Réponds 1 pour le lire :"
 
 
 @dataclass(frozen=True)
@@ -159,6 +163,7 @@ class Service:
         self._spool_lock = asyncio.Lock()
         self._spool_task: asyncio.Task[None] | None = None
         self._refusal: DatabaseError | None = None
+        self._offers = Offers()
 
     async def close(self) -> None:
         """Stop the semantic indexing and release what the wiring opened (the database,
@@ -282,6 +287,12 @@ class Service:
         text = question.strip()
         if not text:
             return Reply(ReplyKind.INVALID, EMPTY_REPLY)
+        key: AskerKey = (asker.user_id, asker.channel_id)
+        number = choice_number(text)
+        offer = self._offers.current(key) if number is not None else None
+        if offer is not None and number is not None:
+            return await self._choose(offer, number, asker)
+        self._offers.forget(key)  # anything else than a choice moves the conversation on
         result = await self.match(text[:MAX_MATCHED_CHARS])
         candidates = result.candidates
         match_at, suggest_at = self.settings.match_threshold, self.settings.suggest_threshold
@@ -324,11 +335,10 @@ class Service:
                 return Reply(ReplyKind.DELAYED, STORAGE_APOLOGY, candidates=candidates)
         suggestions = self._suggestions(choices(result, match_at, suggest_at))
         if suggestions:
-            lines = [SUGGEST_REPLY, *(f"• {s.title}" for s in suggestions)]
-            lines.append("Sinon, pas de souci : ta question part chez l'équipe de rédaction.")
+            self._offers.remember(key, question_id, [s.slug for s in suggestions])
             return Reply(
                 ReplyKind.SUGGESTIONS,
-                "\n".join(lines),
+                suggestions_text(SUGGEST_REPLY, suggestions),
                 question_id=question_id,
                 suggestions=suggestions,
                 candidates=candidates,
@@ -340,6 +350,14 @@ class Service:
             question_id=question_id,
             candidates=candidates,
             confidence=result.score,
+        )
+
+    def is_choice(self, text: str, asker: Asker) -> bool:
+        """Whether this message picks one of the choices just offered to this asker (the
+        adapters spare it their cooldown: it is the end of a question, not a new one)."""
+        return (
+            choice_number(clean(text)) is not None
+            and self._offers.current((asker.user_id, asker.channel_id)) is not None
         )
 
     # --- storage faults ----------------------------------------------------------------
@@ -407,8 +425,43 @@ class Service:
 
     def show(self, slug: str, asker: Asker) -> Reply:
         """Show one answer directly, by its slug (``/answer``, ``show``, a "did you mean" click)."""
-        rendered = self._render(self.answer(slug), asker)
-        return Reply(ReplyKind.ANSWER, format_answer(rendered), answer=rendered, related=self.related(slug))
+        return self._shown(slug, self._render(self.answer(slug), asker))
+
+    def _shown(self, slug: str, rendered: RenderedAnswer, question_id: int | None = None) -> Reply:
+        return Reply(
+            ReplyKind.ANSWER,
+            format_answer(rendered),
+            question_id=question_id,
+            answer=rendered,
+            related=self.related(slug),
+        )
+
+    async def _choose(self, offer: Offer, number: int, asker: Asker) -> Reply:
+        """A typed « le deuxième » after "did you mean…": that answer, as a click on it
+        gives (noted as the asker's pick, its votes counted for the question). The
+        choices stay open, so « et le premier ? » works next."""
+        slug = offer.pick(number)
+        if slug is None or slug not in self.library.answers:
+            suggestions = tuple(
+                Suggestion(s, self.library.answers[s].shown_title, 0.0)
+                for s in offer.slugs
+                if s in self.library.answers
+            )
+            intro = ONE_CHOICE if len(suggestions) == 1 else FEWER_CHOICES.format(count=len(suggestions))
+            return Reply(
+                ReplyKind.SUGGESTIONS,
+                suggestions_text(intro, suggestions),
+                question_id=offer.question_id,
+                suggestions=suggestions,
+            )
+        if offer.question_id is not None and asker.user_id is not None:
+            try:
+                await self.pick(offer.question_id, asker.user_id, slug)
+            except DatabaseError:
+                # A pick is a hint for the moderators; the member still gets the answer.
+                log.warning("Choix de %d non noté (question %d)", asker.user_id, offer.question_id, exc_info=True)
+        rendered = await self._run(self._matching, self._render, self.library.answers[slug], asker)
+        return self._shown(slug, rendered, offer.question_id)
 
     def related(self, slug: str) -> tuple[Suggestion, ...]:
         """Up to ``MAX_RELATED`` answers to offer under ``slug``: its ``see_also`` when the
@@ -605,6 +658,12 @@ def related_answers(
         for other in slugs[:limit]
         if other in answers and other != slug
     )
+
+
+def suggestions_text(intro: str, suggestions: Sequence[Suggestion]) -> str:
+    """The plain-text "did you mean…", numbered so that the console can answer « 2 »."""
+    lines = [intro, *(f"{i}. {s.title}" for i, s in enumerate(suggestions, 1)), SUGGEST_HOW]
+    return "\n".join(lines)
 
 
 def format_answer(answer: RenderedAnswer) -> str:

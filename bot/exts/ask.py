@@ -194,11 +194,6 @@ class AskCog(commands.Cog):
         for_: discord.Member | None = None,
     ) -> None:
         """Ask a question about the community manager job"""
-        wait = self.cooldowns.remaining(interaction.user.id)
-        if wait > 0:
-            await send(interaction, content=cooldown_text(wait), ephemeral=True)
-            return
-        self.cooldowns.start(interaction.user.id)
         target = for_ if for_ is not None and not for_.bot and for_.id != interaction.user.id else None
         asker = asker_of(
             interaction.user,
@@ -206,6 +201,12 @@ class AskCog(commands.Cog):
             interaction.channel_id,
             addressee=target.display_name if target is not None else None,
         )
+        if not self.bot.service.is_choice(question, asker):  # « 2 » after "did you mean…" is no new question
+            wait = self.cooldowns.remaining(interaction.user.id)
+            if wait > 0:
+                await send(interaction, content=cooldown_text(wait), ephemeral=True)
+                return
+            self.cooldowns.start(interaction.user.id)
         reply = await self._within_deadline(interaction, self.bot.service.ask(question, asker), private)
         interaction.extras["question_id"] = reply.question_id
         await self._answer_interaction(interaction, reply, private=private, target=target)
@@ -353,12 +354,13 @@ class AskCog(commands.Cog):
                 log.warning("Impossible de s'excuser auprès de %d", message.author.id, exc_info=True)
 
     async def _answer_message(self, message: discord.Message, question: str) -> None:
-        wait = self.cooldowns.remaining(message.author.id)
-        if wait > 0:
-            await message.reply(cooldown_text(wait), mention_author=False, allowed_mentions=NO_MENTIONS)
-            return
-        self.cooldowns.start(message.author.id)
         asker = asker_of(message.author, message.guild, message.channel.id)
+        if not self.bot.service.is_choice(question, asker):  # « 2 » after "did you mean…" is no new question
+            wait = self.cooldowns.remaining(message.author.id)
+            if wait > 0:
+                await message.reply(cooldown_text(wait), mention_author=False, allowed_mentions=NO_MENTIONS)
+                return
+            self.cooldowns.start(message.author.id)
         reply = await self.bot.service.ask(question, asker)
         # A message cannot be ephemeral: short lines answer in place, like the question.
         delivery = self._plan(

@@ -161,7 +161,7 @@ def pack_embeds(embeds: Sequence[discord.Embed]) -> list[list[discord.Embed]]:
 
 
 def suggestions_embed(text: str, titles: Iterable[str]) -> discord.Embed:
-    lines = [f"• {discord.utils.escape_markdown(t)}" for t in titles]
+    lines = [f"{i}. {discord.utils.escape_markdown(t)}" for i, t in enumerate(titles, 1)]
     intro = text.split("\n", 1)[0]
     embed = discord.Embed(description="\n".join([intro, "", *lines]), colour=SUGGEST_COLOUR)
     embed.set_footer(text="Sinon, pas de souci : ta question part chez l'équipe de rédaction.")

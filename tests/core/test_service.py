@@ -73,3 +73,85 @@ async def test_a_question_asked_without_recording_gets_the_same_reply_and_leaves
         assert recorded.question_id is not None
     stored = await service.desk.repository.questions()
     assert [q.text for q in stored] == list(questions)  # only the recorded ones
+
+
+@pytest.fixture
+async def unsure(tmp_path: Path) -> AsyncIterator[Service]:
+    """A service that answers nothing directly, with three answers that tie on « comment
+    trouver des clients ? »: it always gets "did you mean…" with three choices."""
+    answers = tmp_path / "answers"
+    for slug, where in (("linkedin", "sur LinkedIn"), ("instagram", "sur Instagram"), ("salons", "dans les salons")):
+        write_answer(
+            answers,
+            f"clients-{slug}",
+            title=f"Trouver des clients {where}",
+            questions=(f"Comment trouver des clients {where} ?",),
+            body=f"Des clients {where}, voici comment.",
+        )
+    settings = Settings(
+        answers_dir=answers,
+        database_path=tmp_path / "bot.sqlite3",
+        semantic="off",
+        match_threshold=1.0,
+        suggest_threshold=0.05,
+    )
+    service = await open_service(settings)
+    yield service
+    await service.close()
+
+
+ALICE = Asker(display_name="Alice", user_id=111, guild_id=1, channel_id=2)
+CLIENTS = "comment trouver des clients ?"
+
+
+async def _offered(service: Service, asker: Asker = ALICE) -> tuple[int, list[str]]:
+    reply = await service.ask(CLIENTS, asker)
+    assert reply.kind is ReplyKind.SUGGESTIONS and len(reply.suggestions) >= 2
+    assert reply.question_id is not None
+    titles = [s.title for s in reply.suggestions]
+    assert [line.split(". ", 1)[1] for line in reply.text.splitlines()[1 : 1 + len(titles)]] == titles  # numbered
+    return reply.question_id, [s.slug for s in reply.suggestions]
+
+
+async def test_typing_a_number_after_did_you_mean_shows_that_answer_as_a_click_would(unsure: Service) -> None:
+    """The console has no buttons, and members type « le 2 » anyway: it used to be a new question."""
+    question_id, slugs = await _offered(unsure)
+    assert unsure.is_choice("le deuxième", ALICE)
+    reply = await unsure.ask("le deuxième", ALICE)
+    assert reply.kind is ReplyKind.ANSWER and reply.answer is not None
+    assert reply.answer.slug == slugs[1]
+    assert reply.question_id == question_id  # its votes count for the question
+    stored = await unsure.desk.repository.questions()
+    assert [q.text for q in stored] == [CLIENTS]  # the choice is not queued as a question
+    assert stored[0].picked_slug == slugs[1]  # and the moderators see what was chosen
+    again = await unsure.ask("et le premier ?", ALICE)  # the choices stay open
+    assert again.answer is not None and again.answer.slug == slugs[0]
+
+
+async def test_a_number_from_someone_else_or_after_another_message_is_a_new_message(unsure: Service) -> None:
+    await _offered(unsure)
+    bob = Asker(display_name="Bob", user_id=222, guild_id=1, channel_id=2)
+    elsewhere = Asker(display_name="Alice", user_id=111, guild_id=1, channel_id=3)
+    for other in (bob, elsewhere):
+        assert not unsure.is_choice("1", other)
+        assert (await unsure.ask("1", other)).kind is not ReplyKind.ANSWER
+    await unsure.ask("merci !", ALICE)
+    assert not unsure.is_choice("1", ALICE)
+    assert (await unsure.ask("1", ALICE)).kind is not ReplyKind.ANSWER
+
+
+async def test_a_number_beyond_the_choices_offers_them_again(unsure: Service) -> None:
+    question_id, slugs = await _offered(unsure)
+    reply = await unsure.ask("9", ALICE)
+    assert reply.kind is ReplyKind.SUGGESTIONS
+    assert [s.slug for s in reply.suggestions] == slugs and reply.question_id == question_id
+    assert reply.text.startswith(f"Je n'ai proposé que {len(slugs)} sujets")
+    assert (await unsure.ask("le dernier", ALICE)).answer.slug == slugs[-1]  # type: ignore[union-attr]
+
+
+async def test_the_console_picks_by_number_without_recording(unsure: Service) -> None:
+    reply = await unsure.ask(CLIENTS, Asker(), record=False)
+    assert reply.kind is ReplyKind.SUGGESTIONS and reply.question_id is None
+    chosen = await unsure.ask("1", Asker(), record=False)
+    assert chosen.answer is not None and chosen.answer.slug == reply.suggestions[0].slug
+    assert await unsure.desk.repository.questions() == []

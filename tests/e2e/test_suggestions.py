@@ -52,6 +52,29 @@ async def test_did_you_mean_then_pick_replaces_the_suggestions(world: World, fak
     assert (await world.bot.service.desk.stats()).helpful == before.helpful + 1
 
 
+async def test_typing_the_number_of_a_choice_shows_it_even_within_the_cooldown(world: World, fake: FakeDiscord) -> None:
+    """« 2 » in reply to "did you mean…" is the end of a question, not a new one: no
+    cooldown, no new line for the editors, the pick noted as a click would note it."""
+    asker = world.new_member()
+    posted = "POST /channels/{channel_id}/messages"
+    start = len(fake.sent)
+    await fake.dm("comment trouver des clients ?", user=asker)
+    offered = (await fake.wait_sent(lambda s: s.route == posted, start=start)).message
+    assert offered is not None and len(offered.buttons) >= 2
+    assert "2. " in offered.embeds[0]["description"]  # numbered, so that « 2 » means something
+    second = offered.buttons[1]
+    start = len(fake.sent)
+    await fake.dm("le 2", user=asker)  # well within the 30 s cooldown
+    shown = (await fake.wait_sent(lambda s: s.route == posted, start=start)).message
+    assert shown is not None and shown.embeds[0]["title"] == second["label"]
+    assert [b.get("label") for b in shown.buttons][:2] == ["Utile", "Pas vraiment"]
+    question_id, slug = int(second["custom_id"].split(":")[2]), second["custom_id"].split(":")[4]
+    record = await world.bot.service.desk.repository.question(question_id)
+    assert record is not None and record.picked_slug == slug
+    asked = [q for q in await world.bot.service.desk.repository.questions() if q.user_id == asker.id]
+    assert [q.text for q in asked] == ["comment trouver des clients ?"]
+
+
 async def test_someone_else_picking_gets_the_answer_privately(world: World, fake: FakeDiscord) -> None:
     asker, curious = world.new_member(), world.new_member()
     reply = await (
