@@ -290,8 +290,8 @@ class Service:
         key: AskerKey = (asker.user_id, asker.channel_id)
         number = choice_number(text)
         offer = self._offers.current(key) if number is not None else None
-        if offer is not None and number is not None:
-            return await self._choose(offer, number, asker)
+        if offer is not None and number is not None and (chosen := await self._choose(offer, number, asker)):
+            return chosen
         self._offers.forget(key)  # anything else than a choice moves the conversation on
         result = await self.match(text[:MAX_MATCHED_CHARS])
         candidates = result.candidates
@@ -436,10 +436,12 @@ class Service:
             related=self.related(slug),
         )
 
-    async def _choose(self, offer: Offer, number: int, asker: Asker) -> Reply:
+    async def _choose(self, offer: Offer, number: int, asker: Asker) -> Reply | None:
         """A typed « le deuxième » after "did you mean…": that answer, as a click on it
         gives (noted as the asker's pick, its votes counted for the question). The
-        choices stay open, so « et le premier ? » works next."""
+        choices stay open, so « et le premier ? » works next. ``None`` when none of
+        them is served any more (their files were removed): the message is then read
+        as any other."""
         slug = offer.pick(number)
         if slug is None or slug not in self.library.answers:
             suggestions = tuple(
@@ -447,6 +449,8 @@ class Service:
                 for s in offer.slugs
                 if s in self.library.answers
             )
+            if not suggestions:
+                return None
             intro = ONE_CHOICE if len(suggestions) == 1 else FEWER_CHOICES.format(count=len(suggestions))
             return Reply(
                 ReplyKind.SUGGESTIONS,

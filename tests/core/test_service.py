@@ -155,3 +155,14 @@ async def test_the_console_picks_by_number_without_recording(unsure: Service) ->
     chosen = await unsure.ask("1", Asker(), record=False)
     assert chosen.answer is not None and chosen.answer.slug == reply.suggestions[0].slug
     assert await unsure.desk.repository.questions() == []
+
+
+async def test_a_number_for_choices_whose_files_were_removed_is_read_as_any_message(unsure: Service) -> None:
+    """An editor removed the answers between the offer and the « 2 »: no empty list offered."""
+    await _offered(unsure)
+    for path in unsure.settings.answers_dir.glob("clients-*.md.jinja"):
+        path.unlink()
+    await unsure.reload()
+    reply = await unsure.ask("2", ALICE)
+    assert reply.kind is not ReplyKind.ANSWER
+    assert not reply.text.startswith("Je n'ai proposé")
