@@ -44,6 +44,13 @@ RECOGNISED = [
     ("bonne réponse !", "agree"),
     ("qui a créé ce bot ?", "bot"),
     ("test", "bot"),
+    ("bonne nuit tout le monde", "bye"),
+    ("merci pour ta réponse", "thanks"),
+    ("t'es un bot ou un humain ?", "bot"),
+    ("je comprends pas ta réponse", "missed"),
+    ("ça m'aide pas du tout ton truc", "missed"),
+    ("t'es nul", "missed"),
+    ("tu peux détailler ?", "help"),
 ]
 
 
@@ -70,6 +77,10 @@ def test_chit_chat_is_recognised(text: str, kind: str) -> None:
         "pas compris le salaire d'un cm",
         "non je voulais savoir comment trouver des clients",
         "test de personnalité pour savoir si je suis fait pour être cm",
+        "explique moi le seo",
+        "tu peux détailler le statut de micro-entrepreneur ?",
+        "merci pour les conseils sur le salaire, et pour un freelance ?",
+        "combien gagne tout le monde dans une agence",
     ],
 )
 def test_real_questions_and_junk_are_not_small_talk(text: str) -> None:
