@@ -54,7 +54,7 @@ from bot.core.models import (
 )
 from bot.core.review import ReviewDesk
 from bot.core.suggest import suggest_resolution
-from bot.core.text import normalise, plain
+from bot.core.text import has_words, normalise
 from bot.core.text_safety import clean
 
 log = logging.getLogger(__name__)
@@ -304,8 +304,7 @@ class Service:
                 ReplyKind.SMALLTALK, template.format(name=escape_markdown(asker.display_name)), candidates=candidates
             )
 
-        if not any(ch.isalnum() for ch in plain(text)):
-            # "?", "🙂🙂", "..." are no question: queueing them would only bury the editors' real work.
+        if not has_words(text):
             return Reply(ReplyKind.INVALID, NO_WORDS_REPLY)
 
         best = result.best

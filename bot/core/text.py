@@ -72,6 +72,17 @@ def plain(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+_CODE_BLOCK = re.compile(r"```.*?(?:```|$)", re.S)
+
+
+def has_words(text: str) -> bool:
+    """Whether a message says anything in words: a letter outside code blocks and markup.
+
+    « {{ 7*7 }} », « 1234 », « 🙂🙂 » or a pasted snippet alone is no question, and
+    queueing it for the editors would only bury their real work."""
+    return any(ch.isalpha() for ch in plain(_CODE_BLOCK.sub(" ", text)))
+
+
 def normalise(text: str) -> str:
     """Folded, unaccented, lowercase text with punctuation dropped and spaces collapsed.
 

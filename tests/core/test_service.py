@@ -166,3 +166,20 @@ async def test_a_number_for_choices_whose_files_were_removed_is_read_as_any_mess
     reply = await unsure.ask("2", ALICE)
     assert reply.kind is not ReplyKind.ANSWER
     assert not reply.text.startswith("Je n'ai proposé")
+
+
+@pytest.mark.parametrize("message", ["{{ 7*7 }}", "1234", "```py\nprint('salaire')\n```", "2 + 2 = ?"])
+async def test_a_message_without_a_word_outside_code_asks_for_words_and_queues_nothing(
+    service: Service, message: str
+) -> None:
+    """Numbers, template braces or a pasted snippet alone used to be thanked for « ta question »
+    and queued for the editors."""
+    reply = await service.ask(message, ALICE)
+    assert reply.kind is ReplyKind.INVALID and "quelques mots" in reply.text
+    assert await service.desk.list() == []
+
+
+async def test_a_question_next_to_a_code_block_is_still_a_question(service: Service) -> None:
+    reply = await service.ask("```\nprint(42)\n```\ncombien gagne un community manager ?", ALICE)
+    assert reply.kind is not ReplyKind.INVALID
+    assert reply.question_id is not None
