@@ -56,6 +56,10 @@ class Set:
     questions: Path
 
 
+FOLLOW_UPS = EVAL / "followups_report.jsonl"
+"""Follow-ups on the shipped library, held out: ``FOLLOWUP_MAX_WORDS`` was chosen on
+``followups_tune.jsonl``."""
+
 SETS = (
     Set("report half", FIXTURES / "library", FIXTURES / "library_eval" / "dev_report.jsonl"),
     Set("second library", FIXTURES / "other_library", EVAL / "other_library.jsonl"),
@@ -207,7 +211,37 @@ def main() -> None:
                 f"| {summary['rejected']:.3f} | {summary['wrong']:.3f} | {summary['helpful']:.3f} | {english} "
                 f"| {percentile(latencies, 0.5):.1f} | {percentile(latencies, 0.99):.1f} |"
             )
+    if shipped:
+        follow_ups(encoder, cache)
     cache.close()
+
+
+def follow_ups(encoder: Encoder, cache: VectorCache) -> None:
+    """The shipped library's follow-ups (« et en freelance ? » after a salary question),
+    report half, each read on its own and read as the bot reads it, after its context."""
+    answers = answers_of(ROOT / "answers")
+    combined = Matcher(answers, encoder=encoder)
+    combined.attach(build_index(encoder, answers, store=cache))
+    cases = read_eval_file(FOLLOW_UPS)
+    kinds = sorted({c.kind for c in cases if c.kind})
+    print()
+    print(f"Follow-ups ({FOLLOW_UPS.relative_to(ROOT)}, {len(cases)} messages after a first question):")
+    print()
+    print("| read | accuracy | wrong | helpful | " + " | ".join(f"{k}: acc / wrong" for k in kinds) + " |")
+    print("| --- | --- | --- | --- | " + " | ".join("---" for _ in kinds) + " |")
+    for name, with_context in (("on its own", False), ("after its context (shipped)", True)):
+        outcomes = []
+        for case in cases:
+            result = combined.match(case.question, context=case.context if with_context else None)
+            answered = result.best.slug if decide(result) is ReplyKind.ANSWER and result.best else None
+            outcomes.append(Outcome(case.expected, answered, tuple(c.slug for c in choices(result)), case.kind))
+        total = scores(outcomes)
+        per_kind = [scores([o for o in outcomes if o.kind == k]) for k in kinds]
+        print(
+            f"| {name} | {total['accuracy']:.3f} | {total['wrong']:.3f} | {total['helpful']:.3f} | "
+            + " | ".join(f"{k['accuracy']:.2f} / {k['wrong']:.2f}" for k in per_kind)
+            + " |"
+        )
 
 
 if __name__ == "__main__":

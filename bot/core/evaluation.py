@@ -26,6 +26,8 @@ class Case:
     question: str
     expected: str | None
     kind: str | None = None
+    context: str | None = None
+    """The asker's previous message, for a follow-up (« et en freelance ? »)."""
 
 
 @dataclass(frozen=True)
@@ -62,16 +64,24 @@ def read_eval_file(path: Path) -> list[Case]:
             kind = row.get("kind")
             if kind is not None and not isinstance(kind, str):
                 raise ValueError(f"{path}:{number}: « kind » doit être un texte")
-            cases.append(Case(row["question"], expected, kind))
+            context = row.get("context")
+            if context is not None and not isinstance(context, str):
+                raise ValueError(f"{path}:{number}: « context » doit être un texte")
+            cases.append(Case(row["question"], expected, kind, context))
     return cases
 
 
 def predict(
-    matcher: Matcher, question: str, threshold: float | None, suggest_threshold: float | None
+    matcher: Matcher,
+    question: str,
+    threshold: float | None,
+    suggest_threshold: float | None,
+    context: str | None = None,
 ) -> tuple[str | None, tuple[str, ...], float, float]:
-    """(slug answered or None, slugs offered, best score, milliseconds) for one question."""
+    """(slug answered or None, slugs offered, best score, milliseconds) for one question,
+    read after ``context`` when it is a follow-up, as the bot reads it."""
     start = time.perf_counter()
-    result = matcher.match(question)
+    result = matcher.match(question, context=context)
     elapsed = (time.perf_counter() - start) * 1000.0
     kind = decide(result, threshold, suggest_threshold)
     slug = result.best.slug if kind is ReplyKind.ANSWER and result.best is not None else None
@@ -130,7 +140,7 @@ def evaluate(
     outcomes: list[Outcome] = []
     latencies: list[float] = []
     for case in cases:
-        answered, offered, score, elapsed = predict(matcher, case.question, threshold, suggest_threshold)
+        answered, offered, score, elapsed = predict(matcher, case.question, threshold, suggest_threshold, case.context)
         latencies.append(elapsed)
         outcomes.append(Outcome(case.expected, answered, offered, case.kind))
         if answered != case.expected:

@@ -1,10 +1,11 @@
-"""A typed choice after "did you mean…": « le deuxième », « 2 », « the first one ».
+"""What the bot remembers of a conversation: the last question, and the choices offered.
 
-The console has no buttons, and in Discord many members answer a list by typing rather
-than clicking. Without this, « le premier » was matched as a new question: a random
-"did you mean…", or one more line in the editors' queue. The service remembers the last
-choices it offered each asker in each channel, for a few minutes, and a reply made only
-of a choice picks from them; anything else the asker says next forgets them.
+Members talk to the bot as to a person. After "did you mean…", many answer by typing
+(« le deuxième », « 2 », « the first one ») rather than clicking, and the console has no
+buttons at all: a reply made only of a choice picks from the choices just offered;
+anything else the asker says closes them. After an answer, many go on with a fragment
+(« et en freelance ? »): the matcher reads it with the last question as its context
+(``Matcher.match``). Both are remembered per asker and channel, for a few minutes.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from dataclasses import dataclass
 from bot.core.text import normalise
 
 CHOICE_SECONDS = 600.0
-"""How long the choices offered to an asker can be picked by typing: long enough to read
-them, short enough that a number typed an hour later is a new message."""
+"""How long a turn is remembered: long enough to read an answer or the choices, short
+enough that a number or a fragment typed an hour later is a new message."""
 MAX_REMEMBERED = 10_000
 """Askers whose last choices are remembered at once (the oldest are forgotten first)."""
 
@@ -71,16 +72,22 @@ def choice_number(text: str) -> int | None:
 
 
 @dataclass(frozen=True)
-class Offer:
-    """The choices last offered to one asker in one channel."""
+class Turn:
+    """Where one asker's conversation with the bot stands, in one channel."""
 
+    question: str | None
+    """Their last question, as it was read (with its own context, for a follow-up): the
+    context of their next message."""
     question_id: int | None
-    """The question they answer (a pick is noted on it); ``None`` when nothing is stored."""
+    """That question's id (a pick is noted on it); ``None`` when nothing was stored."""
     slugs: tuple[str, ...]
+    """The choices offered by "did you mean…", if any: what a typed « 2 » picks from."""
     at: float
 
     def pick(self, number: int) -> str | None:
         """The slug at this position, or ``None`` when there is no such choice."""
+        if not self.slugs:
+            return None
         if number == LAST:
             return self.slugs[-1]
         return self.slugs[number - 1] if 1 <= number <= len(self.slugs) else None
@@ -90,27 +97,31 @@ AskerKey = tuple[int | None, int | None]
 """(user id, channel id): the console's single user is (None, None)."""
 
 
-class Offers:
-    """The last choices offered to each asker, forgotten after ``CHOICE_SECONDS``."""
+class Conversations:
+    """Each asker's last turn, forgotten after ``CHOICE_SECONDS``: a member coming back an
+    hour later starts afresh, and memory stays bounded (``MAX_REMEMBERED``)."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic, ttl: float = CHOICE_SECONDS) -> None:
         self._clock = clock
         self._ttl = ttl
-        self._offers: collections.OrderedDict[AskerKey, Offer] = collections.OrderedDict()
+        self._turns: collections.OrderedDict[AskerKey, Turn] = collections.OrderedDict()
 
-    def remember(self, key: AskerKey, question_id: int | None, slugs: Sequence[str]) -> None:
-        self._offers.pop(key, None)
-        self._offers[key] = Offer(question_id, tuple(slugs), self._clock())
-        while len(self._offers) > MAX_REMEMBERED:
-            self._offers.popitem(last=False)
+    def remember(self, key: AskerKey, question: str | None, question_id: int | None, slugs: Sequence[str] = ()) -> None:
+        self._turns.pop(key, None)
+        self._turns[key] = Turn(question, question_id, tuple(slugs), self._clock())
+        while len(self._turns) > MAX_REMEMBERED:
+            self._turns.popitem(last=False)
 
-    def current(self, key: AskerKey) -> Offer | None:
-        """The choices this asker may still pick from by typing."""
-        offer = self._offers.get(key)
-        if offer is not None and self._clock() - offer.at > self._ttl:
-            del self._offers[key]
+    def current(self, key: AskerKey) -> Turn | None:
+        turn = self._turns.get(key)
+        if turn is not None and self._clock() - turn.at > self._ttl:
+            del self._turns[key]
             return None
-        return offer
+        return turn
 
-    def forget(self, key: AskerKey) -> None:
-        self._offers.pop(key, None)
+    def close_choices(self, key: AskerKey) -> None:
+        """The choices are no longer open (the asker said something else), the question
+        still is: « merci » then « et en freelance ? » keeps its context."""
+        turn = self._turns.get(key)
+        if turn is not None and turn.slugs:
+            self._turns[key] = Turn(turn.question, turn.question_id, (), turn.at)

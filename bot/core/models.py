@@ -98,6 +98,9 @@ class MatchResult:
     veto: bool = False
     """Meaning vetoes answering with the best candidate directly (words matched, meaning
     did not): a choice is offered instead."""
+    in_context: bool = False
+    """Read as a follow-up of the asker's previous question (« et en freelance ? »): the
+    candidates are those of both messages together (``Matcher.match``'s ``context``)."""
 
     @property
     def best(self) -> Candidate | None:

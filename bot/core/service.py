@@ -24,7 +24,7 @@ from typing import TypeVar
 from bot.core.answers import Library, Renderer, byline, escape_markdown, load_library
 from bot.core.digest import Digest
 from bot.core.errors import DatabaseError, UnknownAnswer
-from bot.core.followup import AskerKey, Offer, Offers, choice_number
+from bot.core.followup import AskerKey, Conversations, Turn, choice_number
 from bot.core.matching import Matcher, choices, decide
 from bot.core.matching.encoders import Encoder
 from bot.core.matching.semantic import (
@@ -163,7 +163,7 @@ class Service:
         self._spool_lock = asyncio.Lock()
         self._spool_task: asyncio.Task[None] | None = None
         self._refusal: DatabaseError | None = None
-        self._offers = Offers()
+        self._conversations = Conversations()
 
     async def close(self) -> None:
         """Stop the semantic indexing and release what the wiring opened (the database,
@@ -193,9 +193,10 @@ class Service:
     async def _run(self, executor: ThreadPoolExecutor, function: Callable[..., T], *args: object) -> T:
         return await asyncio.get_running_loop().run_in_executor(executor, function, *args)
 
-    async def match(self, text: str) -> MatchResult:
-        """The matcher's verdict, computed in the matching worker (never on the event loop)."""
-        return await self._run(self._matching, self.matcher.match, text)
+    async def match(self, text: str, context: str | None = None) -> MatchResult:
+        """The matcher's verdict, computed in the matching worker (never on the event loop);
+        ``context``: the asker's previous question, for a follow-up (``Matcher.match``)."""
+        return await self._run(self._matching, self.matcher.match, text, 3, context)
 
     async def start_semantic(self, *, wait: bool = False) -> None:
         """Build the semantic index of the current library and attach it when ready.
@@ -288,12 +289,20 @@ class Service:
         if not text:
             return Reply(ReplyKind.INVALID, EMPTY_REPLY)
         key: AskerKey = (asker.user_id, asker.channel_id)
+        turn = self._conversations.current(key)
         number = choice_number(text)
-        offer = self._offers.current(key) if number is not None else None
-        if offer is not None and number is not None and (chosen := await self._choose(offer, number, asker)):
+        if (
+            turn is not None
+            and turn.slugs
+            and number is not None
+            and (chosen := await self._choose(turn, number, asker))
+        ):
             return chosen
-        self._offers.forget(key)  # anything else than a choice moves the conversation on
-        result = await self.match(text[:MAX_MATCHED_CHARS])
+        self._conversations.close_choices(key)  # anything else than a choice moves the conversation on
+        matched = text[:MAX_MATCHED_CHARS]
+        context = turn.question if turn is not None else None
+        result = await self.match(matched, context)
+        read = f"{context}\n{matched}"[:MAX_MATCHED_CHARS] if result.in_context and context else matched
         candidates = result.candidates
         match_at, suggest_at = self.settings.match_threshold, self.settings.suggest_threshold
         decision = decide(result, match_at, suggest_at)
@@ -314,8 +323,9 @@ class Service:
             question_id = None
             if record:
                 question_id = await self._record(asker, question, best.slug, result.score)
-                if question_id is None:
-                    return Reply(ReplyKind.DELAYED, STORAGE_APOLOGY, candidates=candidates)
+            self._conversations.remember(key, read, question_id)
+            if record and question_id is None:
+                return Reply(ReplyKind.DELAYED, STORAGE_APOLOGY, candidates=candidates)
             return Reply(
                 ReplyKind.ANSWER,
                 format_answer(rendered),
@@ -330,11 +340,12 @@ class Service:
         question_id = None
         if record:
             question_id = await self._record(asker, question, None, score)
-            if question_id is None:
-                return Reply(ReplyKind.DELAYED, STORAGE_APOLOGY, candidates=candidates)
         suggestions = self._suggestions(choices(result, match_at, suggest_at))
+        shown = () if record and question_id is None else suggestions  # a delayed question shows none
+        self._conversations.remember(key, read, question_id, [s.slug for s in shown])
+        if record and question_id is None:
+            return Reply(ReplyKind.DELAYED, STORAGE_APOLOGY, candidates=candidates)
         if suggestions:
-            self._offers.remember(key, question_id, [s.slug for s in suggestions])
             return Reply(
                 ReplyKind.SUGGESTIONS,
                 suggestions_text(SUGGEST_REPLY, suggestions),
@@ -354,10 +365,8 @@ class Service:
     def is_choice(self, text: str, asker: Asker) -> bool:
         """Whether this message picks one of the choices just offered to this asker (the
         adapters spare it their cooldown: it is the end of a question, not a new one)."""
-        return (
-            choice_number(clean(text)) is not None
-            and self._offers.current((asker.user_id, asker.channel_id)) is not None
-        )
+        turn = self._conversations.current((asker.user_id, asker.channel_id))
+        return turn is not None and bool(turn.slugs) and choice_number(clean(text)) is not None
 
     # --- storage faults ----------------------------------------------------------------
 
@@ -435,7 +444,7 @@ class Service:
             related=self.related(slug),
         )
 
-    async def _choose(self, offer: Offer, number: int, asker: Asker) -> Reply | None:
+    async def _choose(self, offer: Turn, number: int, asker: Asker) -> Reply | None:
         """A typed « le deuxième » after "did you mean…": that answer, as a click on it
         gives (noted as the asker's pick, its votes counted for the question). The
         choices stay open, so « et le premier ? » works next. ``None`` when none of

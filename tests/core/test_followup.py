@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.followup import LAST, MAX_REMEMBERED, Offers, choice_number
+from bot.core.followup import LAST, MAX_REMEMBERED, Conversations, choice_number
 
 
 @pytest.mark.parametrize(
@@ -53,16 +53,24 @@ def test_anything_more_than_a_choice_is_no_choice(text: str) -> None:
     assert choice_number(text) is None
 
 
-def test_the_choices_are_forgotten_after_a_while_and_the_oldest_askers_first() -> None:
+def test_a_turn_is_forgotten_after_a_while_and_the_oldest_askers_first() -> None:
     now = [0.0]
-    offers = Offers(clock=lambda: now[0], ttl=60.0)
-    offers.remember((1, 10), 5, ["a", "b"])
+    turns = Conversations(clock=lambda: now[0], ttl=60.0)
+    turns.remember((1, 10), "combien gagne un cm ?", 5, ["a", "b"])
     now[0] = 59.0
-    offer = offers.current((1, 10))
-    assert offer is not None and offer.pick(2) == "b" and offer.pick(LAST) == "b" and offer.pick(3) is None
-    assert offers.current((1, 11)) is None and offers.current((2, 10)) is None  # another channel, another member
+    turn = turns.current((1, 10))
+    assert turn is not None and turn.pick(2) == "b" and turn.pick(LAST) == "b" and turn.pick(3) is None
+    assert turns.current((1, 11)) is None and turns.current((2, 10)) is None  # another channel, another member
     now[0] = 61.0
-    assert offers.current((1, 10)) is None
+    assert turns.current((1, 10)) is None
     for user in range(MAX_REMEMBERED + 1):
-        offers.remember((user, 10), None, ["a"])
-    assert offers.current((0, 10)) is None and offers.current((MAX_REMEMBERED, 10)) is not None
+        turns.remember((user, 10), "q", None, ["a"])
+    assert turns.current((0, 10)) is None and turns.current((MAX_REMEMBERED, 10)) is not None
+
+
+def test_closing_the_choices_keeps_the_question_for_a_follow_up() -> None:
+    turns = Conversations()
+    turns.remember((1, 10), "combien gagne un cm ?", 5, ["a", "b"])
+    turns.close_choices((1, 10))
+    turn = turns.current((1, 10))
+    assert turn is not None and turn.question == "combien gagne un cm ?" and turn.pick(1) is None

@@ -136,6 +136,34 @@ def test_meaning_keeps_off_topic_questions_unanswered(semantic_matcher: Matcher,
     assert decide(semantic_matcher.match(question)) is not ReplyKind.ANSWER
 
 
+SALARY_QUESTION = "combien gagne un community manager junior ?"
+
+
+@pytest.mark.parametrize("follow_up", ["et en freelance ?", "mais à paris ?"])
+def test_a_short_follow_up_is_read_with_the_previous_question(semantic_matcher: Matcher, follow_up: str) -> None:
+    """« et en freelance ? » after a salary question asks about freelance rates: alone, it
+    was read as the freelance-or-employee question."""
+    result = semantic_matcher.match(follow_up, context=SALARY_QUESTION)
+    assert result.in_context and result.best is not None and result.best.slug == "salaire"
+    assert decide(result) is ReplyKind.ANSWER
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("comment gérer un troll sur ma page ?", "gerer-les-critiques"),  # a new question
+        ("et pour un astronaute ?", None),  # a word the library has never seen: no pull back to salaries
+    ],
+)
+def test_a_new_question_or_an_unknown_topic_is_read_on_its_own(
+    semantic_matcher: Matcher, message: str, expected: str | None
+) -> None:
+    result = semantic_matcher.match(message, context=SALARY_QUESTION)
+    assert not result.in_context
+    answered = result.best.slug if decide(result) is ReplyKind.ANSWER and result.best is not None else None
+    assert answered == expected
+
+
 def test_discord_markup_does_not_change_what_the_bot_understands(semantic_matcher: Matcher) -> None:
     question = "combien gagne un community manager"
     plain_result = semantic_matcher.match(question)

@@ -183,3 +183,18 @@ async def test_a_question_next_to_a_code_block_is_still_a_question(service: Serv
     reply = await service.ask("```\nprint(42)\n```\ncombien gagne un community manager ?", ALICE)
     assert reply.kind is not ReplyKind.INVALID
     assert reply.question_id is not None
+
+
+async def test_a_follow_up_is_answered_in_the_context_of_the_asker_s_last_question(service: Service) -> None:
+    """« et en freelance ? » after a salary question, even after a « merci », is about
+    freelance rates; from another member, or typed first, it is read on its own."""
+    await service.ask("combien gagne un community manager junior ?", ALICE)
+    await service.ask("merci !", ALICE)
+    follow_up = await service.ask("et en freelance ?", ALICE)
+    assert follow_up.kind is ReplyKind.ANSWER and follow_up.answer is not None
+    assert follow_up.answer.slug == "salaire"
+    stored = await service.desk.repository.question(follow_up.question_id)  # type: ignore[arg-type]
+    assert stored is not None and stored.text == "et en freelance ?"  # what the member typed
+    bob = Asker(display_name="Bob", user_id=222, guild_id=1, channel_id=2)
+    alone = await service.ask("et en freelance ?", bob)
+    assert alone.answer is None or alone.answer.slug != "salaire"

@@ -15,6 +15,8 @@ ROOT = EVAL.parents[1]
 SETS = {
     "dev_tune.jsonl": ROOT / "answers",
     "dev_report.jsonl": ROOT / "answers",
+    "followups_tune.jsonl": ROOT / "answers",
+    "followups_report.jsonl": ROOT / "answers",
     "other_library.jsonl": ROOT / "tests" / "fixtures" / "other_library",
     "thin_library.jsonl": ROOT / "tests" / "fixtures" / "thin_library",
     "tune_library.jsonl": ROOT / "tests" / "fixtures" / "tune_library",
@@ -29,7 +31,7 @@ def test_eval_lines_are_valid_and_never_copy_a_front_matter_question(name: str) 
     rows = [json.loads(line) for line in (EVAL / name).read_text(encoding="utf-8").splitlines() if line.strip()]
     assert rows
     for row in rows:
-        assert set(row) <= {"question", "expected", "kind"} and {"question", "expected"} <= set(row)
+        assert set(row) <= {"question", "expected", "kind", "context"} and {"question", "expected"} <= set(row)
         assert row["expected"] is None or row["expected"] in library.answers, row
         assert normalise(row["question"]) not in phrasings, row["question"]
 
@@ -43,3 +45,4 @@ def test_report_half_is_not_the_tune_half() -> None:
         }
 
     assert not questions("dev_tune.jsonl") & questions("dev_report.jsonl")
+    assert not questions("followups_tune.jsonl") & questions("followups_report.jsonl")

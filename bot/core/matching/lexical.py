@@ -332,6 +332,11 @@ class LexicalIndex:
                 best = max(best, dot / (q_norm * math.sqrt(u_norm)))
         return min(1.0, best)
 
+    def knows_all(self, question: str) -> bool:
+        """Whether every informative word of the question is known to the library, as
+        written, misspelt or as a word of the same family."""
+        return self._analyse(question).unknown == 0
+
     def features(self, question: str, limit: int = TOP_K) -> list[tuple[str, tuple[float, ...]]]:
         """(slug, features) of the best answers by coverage; for fitting and debugging."""
         query = self._analyse(question)

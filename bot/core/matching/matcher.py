@@ -14,6 +14,7 @@ and leaves its embedding to the next ``match`` in the worker.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from collections.abc import Iterable
@@ -26,9 +27,10 @@ from bot.core.matching.pieces import phrasing_piece
 from bot.core.matching.related import by_meaning, by_words
 from bot.core.matching.scoring import combined_candidates, lexical_candidates
 from bot.core.matching.semantic import SemanticIndex, VectorStore, embed_pieces
+from bot.core.matching.tuning import FOLLOWUP_MAX_WORDS
 from bot.core.models import Answer, Candidate, MatchResult
 from bot.core.smalltalk import classify
-from bot.core.text import looks_english, plain
+from bot.core.text import analyse, looks_english, plain
 
 log = logging.getLogger(__name__)
 
@@ -131,9 +133,35 @@ class Matcher:
             return None
         return self._encoder.embed_queries([question])[0]
 
-    def match(self, question: str, limit: int = 3) -> MatchResult:
+    def match(self, question: str, limit: int = 3, context: str | None = None) -> MatchResult:
         """Up to ``limit`` candidates, best first, with calibrated scores; never raises.
-        Both sides read the question without its Discord markup (``text.plain``)."""
+        Both sides read the question without its Discord markup (``text.plain``).
+
+        ``context`` is the asker's previous question. A short message made only of words
+        the library knows (« et en freelance ? », « pareil pour facebook ? ») is also
+        read together with it, and that reading wins when it is at least as sure. A word
+        the library has never seen (« et un boulanger ? ») keeps the message on its own:
+        the context would only drag it back to the previous topic."""
+        result = self._match(question, limit)
+        if context and result.smalltalk is None and self._follows(question):
+            together = self._match(f"{context}\n{question}", limit)
+            if together.candidates and together.score >= result.score:
+                return dataclasses.replace(together, smalltalk=None, in_context=True)
+        return result
+
+    def _follows(self, question: str) -> bool:
+        """Whether a message can be a follow-up: a few informative words, all known."""
+        try:
+            question = plain(question)
+            if not 1 <= len(analyse(question)) <= FOLLOWUP_MAX_WORDS:
+                return False
+            with self._lock:
+                return self._lexical.knows_all(question)
+        except Exception:
+            log.exception("la lecture d'une suite a échoué")
+            return False
+
+    def _match(self, question: str, limit: int) -> MatchResult:
         try:
             question = plain(question)
             smalltalk = classify(question)
