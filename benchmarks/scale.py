@@ -35,7 +35,7 @@ import numpy as np
 
 from bot.config import Settings
 from bot.core.answers import load_library
-from bot.core.evaluation import percentile, read_cases
+from bot.core.evaluation import percentile, read_cases, read_eval_file
 from bot.core.matching import Matcher
 from bot.core.matching.encoders import Encoder, load_encoder
 from bot.core.matching.pieces import Role
@@ -47,6 +47,7 @@ from bot.wiring import open_service
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = ROOT / "tests" / "fixtures" / "library_eval" / "dev_report.jsonl"
+FOLLOW_UPS = ROOT / "tests" / "eval" / "followups_report.jsonl"
 PHRASINGS = 20
 
 
@@ -122,8 +123,9 @@ def rss_mb() -> float:
     return float("nan")
 
 
-async def service_figures(settings: Settings, questions: list[str]) -> tuple[float, float, float, float]:
-    """(warm restart s, ask p50 ms, ask p99 ms, longest event-loop stall ms)."""
+async def service_figures(settings: Settings, questions: list[str]) -> tuple[float, float, float, float, float, float]:
+    """(warm restart s, ask p50 ms, ask p99 ms, longest event-loop stall ms, follow-up
+    p50 ms, follow-up p99 ms): a follow-up is read twice, alone and after its context."""
     start = time.perf_counter()
     service = await open_service(settings)
     restart = time.perf_counter() - start
@@ -144,11 +146,25 @@ async def service_figures(settings: Settings, questions: list[str]) -> tuple[flo
             begin = time.perf_counter()
             await service.ask(question, Asker(display_name=f"bench{i}", user_id=i))
             latencies.append((time.perf_counter() - begin) * 1000.0)
+        follow_ups = []
+        for i, case in enumerate(read_eval_file(FOLLOW_UPS)):
+            asker = Asker(display_name=f"suite{i}", user_id=10_000 + i)
+            await service.ask(case.context or "", asker)
+            begin = time.perf_counter()
+            await service.ask(case.question, asker)
+            follow_ups.append((time.perf_counter() - begin) * 1000.0)
     finally:
         running = False
         await probe
         await service.close()
-    return restart, percentile(latencies, 0.5), percentile(latencies, 0.99), max(stalls)
+    return (
+        restart,
+        percentile(latencies, 0.5),
+        percentile(latencies, 0.99),
+        max(stalls),
+        percentile(follow_ups, 0.5),
+        percentile(follow_ups, 0.99),
+    )
 
 
 def main() -> None:
@@ -204,7 +220,7 @@ def main() -> None:
             semantic="on",
         )
         shutil.copy(cache_path, settings.vector_cache_path)
-        restart, ask50, ask99, stall = asyncio.run(service_figures(settings, questions))
+        restart, ask50, ask99, stall, follow50, follow99 = asyncio.run(service_figures(settings, questions))
 
     print("| answers | vectors | match p50 ms | match p99 ms |")
     print("| --- | --- | --- | --- |")
@@ -222,7 +238,10 @@ def main() -> None:
         )
     print(f"- warm restart (open_service until the semantic index serves): {restart:.2f} s")
     print(f"- Service.ask over 200 questions: p50 {ask50:.1f} ms, p99 {ask99:.1f} ms")
-    print(f"- longest event-loop stall while answering them: {stall:.1f} ms")
+    print(
+        f"- Service.ask, a follow-up after its first question (50 pairs): p50 {follow50:.1f} ms, p99 {follow99:.1f} ms"
+    )
+    print(f"- longest event-loop stall while answering them and the follow-ups: {stall:.1f} ms")
     print(f"- resident memory: {memory:.0f} MB")
 
 
