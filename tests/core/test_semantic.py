@@ -148,6 +148,14 @@ def test_a_short_follow_up_is_read_with_the_previous_question(semantic_matcher: 
     assert decide(result) is ReplyKind.ANSWER
 
 
+def test_a_follow_up_of_a_long_message_is_still_read_in_full(semantic_matcher: Matcher) -> None:
+    """Both sides read only the start of a text: after a long message, the follow-up
+    must not fall past what they read."""
+    story = "Je vous raconte ma vie, j'ai fait plein de petits boulots avant. " * 30
+    result = semantic_matcher.match("et en freelance ?", context=story + SALARY_QUESTION)
+    assert result.in_context and result.best is not None and result.best.slug == "salaire"
+
+
 @pytest.mark.parametrize(
     ("message", "expected"),
     [

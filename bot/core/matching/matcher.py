@@ -27,7 +27,7 @@ from bot.core.matching.pieces import phrasing_piece
 from bot.core.matching.related import by_meaning, by_words
 from bot.core.matching.scoring import combined_candidates, lexical_candidates
 from bot.core.matching.semantic import SemanticIndex, VectorStore, embed_pieces
-from bot.core.matching.tuning import FOLLOWUP_MAX_WORDS
+from bot.core.matching.tuning import CONTEXT_MAX_WORDS, FOLLOWUP_MAX_WORDS
 from bot.core.models import Answer, Candidate, MatchResult
 from bot.core.smalltalk import classify
 from bot.core.text import analyse, looks_english, plain
@@ -144,7 +144,10 @@ class Matcher:
         the context would only drag it back to the previous topic."""
         result = self._match(question, limit)
         if context and result.smalltalk is None and self._follows(question):
-            together = self._match(f"{context}\n{question}", limit)
+            # The end of a long context: the encoder and the words side read only the
+            # start of a text, and the follow-up must stay inside what they read.
+            recent = " ".join(plain(context).split()[-CONTEXT_MAX_WORDS:])
+            together = self._match(f"{recent}\n{question}", limit)
             if together.candidates and together.score >= result.score:
                 return dataclasses.replace(together, smalltalk=None, in_context=True)
         return result

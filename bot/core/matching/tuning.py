@@ -57,6 +57,11 @@ follow-up of the asker's previous question (``Matcher.match``'s ``context``). Ch
 known-words rule, 3 words: 0.82 / 0.14 / 0.93, but « et un boulanger ? » after a salary
 question got the salary article)."""
 
+CONTEXT_MAX_WORDS = 40
+"""Words of the previous question read with a follow-up: its end, where a long message
+asks its question. The words side reads ``MAX_QUERY_WORDS`` and the encoder
+``MAX_ENCODED_CHARS``: past them, a long context would hide the follow-up itself."""
+
 # --- Lexical index -------------------------------------------------------------------
 
 MAX_QUERY_WORDS = 80
