@@ -302,7 +302,7 @@ class Service:
         matched = text[:MAX_MATCHED_CHARS]
         context = turn.question if turn is not None else None
         result = await self.match(matched, context)
-        read = f"{context}\n{matched}"[:MAX_MATCHED_CHARS] if result.in_context and context else matched
+        read = f"{context}\n{matched}"[-MAX_MATCHED_CHARS:] if result.in_context and context else matched
         candidates = result.candidates
         match_at, suggest_at = self.settings.match_threshold, self.settings.suggest_threshold
         decision = decide(result, match_at, suggest_at)
