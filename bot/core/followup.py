@@ -14,22 +14,25 @@ import collections
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.text import normalise
 
-CHOICE_SECONDS = 600.0
+TURN_SECONDS = 600.0
 """How long a turn is remembered: long enough to read an answer or the choices, short
 enough that a number or a fragment typed an hour later is a new message."""
 MAX_REMEMBERED = 10_000
-"""Askers whose last choices are remembered at once (the oldest are forgotten first)."""
+"""Askers whose last turn is remembered at once (the oldest are forgotten first)."""
+
+FREE_PICKS = 3
+"""Typed choices per "did you mean…" that skip the cooldown (as many as the choices)."""
 
 LAST = -1
 """« le dernier »: the last of the choices, whatever their number."""
 
 _ORDINALS: dict[str, int] = {
     **dict.fromkeys(("premier", "premiere", "first", "un", "une", "one"), 1),
-    **dict.fromkeys(("deuxieme", "second", "seconde", "secund", "deux", "two", "2nd", "2nde"), 2),
+    **dict.fromkeys(("deuxieme", "second", "seconde", "deux", "two", "2nd", "2nde"), 2),
     **dict.fromkeys(("troisieme", "third", "trois", "three", "3rd"), 3),
     **dict.fromkeys(("dernier", "derniere", "last"), LAST),
 }
@@ -83,6 +86,14 @@ class Turn:
     slugs: tuple[str, ...]
     """The choices offered by "did you mean…", if any: what a typed « 2 » picks from."""
     at: float
+    picks: int = 0
+    """Choices typed so far: the first ``FREE_PICKS`` skip the adapters' cooldown."""
+
+    @property
+    def free_pick(self) -> bool:
+        """Whether a typed choice may skip the cooldown: it ends a question, but a member
+        typing « 2 » fifty times is spamming like any other."""
+        return bool(self.slugs) and self.picks < FREE_PICKS
 
     def pick(self, number: int) -> str | None:
         """The slug at this position, or ``None`` when there is no such choice."""
@@ -98,10 +109,10 @@ AskerKey = tuple[int | None, int | None]
 
 
 class Conversations:
-    """Each asker's last turn, forgotten after ``CHOICE_SECONDS``: a member coming back an
+    """Each asker's last turn, forgotten after ``TURN_SECONDS``: a member coming back an
     hour later starts afresh, and memory stays bounded (``MAX_REMEMBERED``)."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic, ttl: float = CHOICE_SECONDS) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic, ttl: float = TURN_SECONDS) -> None:
         self._clock = clock
         self._ttl = ttl
         self._turns: collections.OrderedDict[AskerKey, Turn] = collections.OrderedDict()
@@ -119,9 +130,14 @@ class Conversations:
             return None
         return turn
 
+    def picked(self, key: AskerKey) -> None:
+        turn = self._turns.get(key)
+        if turn is not None:
+            self._turns[key] = replace(turn, picks=turn.picks + 1)
+
     def close_choices(self, key: AskerKey) -> None:
         """The choices are no longer open (the asker said something else), the question
         still is: « merci » then « et en freelance ? » keeps its context."""
         turn = self._turns.get(key)
         if turn is not None and turn.slugs:
-            self._turns[key] = Turn(turn.question, turn.question_id, (), turn.at)
+            self._turns[key] = replace(turn, slugs=())

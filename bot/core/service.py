@@ -297,6 +297,7 @@ class Service:
             and number is not None
             and (chosen := await self._choose(turn, number, asker))
         ):
+            self._conversations.picked(key)
             return chosen
         self._conversations.close_choices(key)  # anything else than a choice moves the conversation on
         matched = text[:MAX_MATCHED_CHARS]
@@ -366,7 +367,7 @@ class Service:
         """Whether this message picks one of the choices just offered to this asker (the
         adapters spare it their cooldown: it is the end of a question, not a new one)."""
         turn = self._conversations.current((asker.user_id, asker.channel_id))
-        return turn is not None and bool(turn.slugs) and choice_number(clean(text)) is not None
+        return turn is not None and turn.free_pick and choice_number(clean(text)) is not None
 
     # --- storage faults ----------------------------------------------------------------
 
@@ -444,18 +445,16 @@ class Service:
             related=self.related(slug),
         )
 
-    async def _choose(self, offer: Turn, number: int, asker: Asker) -> Reply | None:
+    async def _choose(self, turn: Turn, number: int, asker: Asker) -> Reply | None:
         """A typed « le deuxième » after "did you mean…": that answer, as a click on it
         gives (noted as the asker's pick, its votes counted for the question). The
         choices stay open, so « et le premier ? » works next. ``None`` when none of
         them is served any more (their files were removed): the message is then read
         as any other."""
-        slug = offer.pick(number)
+        slug = turn.pick(number)
         if slug is None or slug not in self.library.answers:
             suggestions = tuple(
-                Suggestion(s, self.library.answers[s].shown_title, 0.0)
-                for s in offer.slugs
-                if s in self.library.answers
+                Suggestion(s, self.library.answers[s].shown_title, 0.0) for s in turn.slugs if s in self.library.answers
             )
             if not suggestions:
                 return None
@@ -463,17 +462,17 @@ class Service:
             return Reply(
                 ReplyKind.SUGGESTIONS,
                 suggestions_text(intro, suggestions),
-                question_id=offer.question_id,
+                question_id=turn.question_id,
                 suggestions=suggestions,
             )
-        if offer.question_id is not None and asker.user_id is not None:
+        if turn.question_id is not None and asker.user_id is not None:
             try:
-                await self.pick(offer.question_id, asker.user_id, slug)
+                await self.pick(turn.question_id, asker.user_id, slug)
             except DatabaseError:
                 # A pick is a hint for the moderators; the member still gets the answer.
-                log.warning("Choix de %d non noté (question %d)", asker.user_id, offer.question_id, exc_info=True)
+                log.warning("Choix de %d non noté (question %d)", asker.user_id, turn.question_id, exc_info=True)
         rendered = await self._run(self._matching, self._render, self.library.answers[slug], asker)
-        return self._shown(slug, rendered, offer.question_id)
+        return self._shown(slug, rendered, turn.question_id)
 
     def related(self, slug: str) -> tuple[Suggestion, ...]:
         """Up to ``MAX_RELATED`` answers to offer under ``slug``: its ``see_also`` when the

@@ -198,3 +198,14 @@ async def test_a_follow_up_is_answered_in_the_context_of_the_asker_s_last_questi
     bob = Asker(display_name="Bob", user_id=222, guild_id=1, channel_id=2)
     alone = await service.ask("et en freelance ?", bob)
     assert alone.answer is None or alone.answer.slug != "salaire"
+
+
+async def test_typed_choices_skip_the_cooldown_only_as_many_times_as_there_are_choices(unsure: Service) -> None:
+    """A member typing « 2 » over and over is spamming like any other: the adapters'
+    cooldown applies again after three typed choices."""
+    await _offered(unsure)
+    for _ in range(3):
+        assert unsure.is_choice("2", ALICE)
+        assert (await unsure.ask("2", ALICE)).kind is ReplyKind.ANSWER
+    assert not unsure.is_choice("2", ALICE)
+    assert (await unsure.ask("2", ALICE)).kind is ReplyKind.ANSWER  # still answered, after the cooldown

@@ -140,7 +140,7 @@ class Matcher:
         ``context`` is the asker's previous question. A short message made only of words
         the library knows (« et en freelance ? », « pareil pour facebook ? ») is also
         read together with it, and that reading wins when it is at least as sure. A word
-        the library has never seen (« et un boulanger ? ») keeps the message on its own:
+        the library has never seen (« et un astronaute ? ») keeps the message on its own:
         the context would only drag it back to the previous topic."""
         result = self._match(question, limit)
         if context and result.smalltalk is None and self._follows(question):
