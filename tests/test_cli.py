@@ -81,6 +81,15 @@ def test_ask_json_finds_the_reply_to_max(run_cli) -> None:
     assert len(reply["candidates"]) <= 3
 
 
+def test_ask_after_a_question_reads_a_follow_up_as_the_bot_does(run_cli) -> None:
+    """An editor checks how « et en freelance ? » is read after a salary question."""
+    after = run_cli("ask", "et en freelance ?", "--after", "combien gagne un community manager junior ?", "--json")
+    assert after.returncode == 0, after.stderr
+    assert json.loads(after.stdout)["answer"] == "salaire"
+    alone = json.loads(run_cli("ask", "et en freelance ?", "--json").stdout)
+    assert alone["answer"] != "salaire"
+
+
 def test_ask_prints_the_answer_text(run_cli) -> None:
     result = run_cli("ask", "Comment mon métier est-il perçu par mes proches ?")
     assert "Cher Max" in result.stdout

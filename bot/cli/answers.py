@@ -56,6 +56,11 @@ def add_commands(commands: Any) -> None:
     answers_option(ask)
     ask.add_argument("--json", action="store_true", help="afficher le résultat en JSON")
     ask.add_argument("--record", action="store_true", help=RECORD_HELP)
+    ask.add_argument(
+        "--after",
+        metavar="QUESTION",
+        help="la question d'avant, pour essayer une suite (« et en freelance ? ») ; elle n'est jamais enregistrée",
+    )
     ask.set_defaults(handler=cmd_ask)
 
     console = commands.add_parser(
@@ -125,7 +130,7 @@ def cmd_show(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
-    reply = asyncio.run(_ask_once(settings, args.question, record=args.record))
+    reply = asyncio.run(_ask_once(settings, args.question, record=args.record, after=args.after))
     if args.json:
         print(json.dumps(reply_json(reply), ensure_ascii=False))
     else:
@@ -143,9 +148,11 @@ def reply_json(reply: Reply) -> dict[str, object]:
     }
 
 
-async def _ask_once(settings: Settings, question: str, *, record: bool) -> Reply:
+async def _ask_once(settings: Settings, question: str, *, record: bool, after: str | None = None) -> Reply:
     service = await open_service(settings, wait_for_index=True)
     try:
+        if after:  # asked first, as a member would have: the service remembers it as the context
+            await service.ask(after, Asker(), record=False)
         return await service.ask(question, Asker(), record=record)
     finally:
         await service.close()
