@@ -101,6 +101,10 @@ SPOOL_RETRY_SECONDS = 2.0
 SUGGEST_REPLY = "Je ne suis pas sûr d'avoir bien compris. Tu voulais parler de l'un de ces sujets ?"
 SUGGEST_HOW = "Réponds par son numéro pour le lire. Sinon, pas de souci : ta question part chez l'équipe de rédaction."
 FEWER_CHOICES = "Je n'ai proposé que {count} sujets 🙂 Réponds par l'un de ces numéros :"
+NO_CHOICE_REPLY = (
+    "Je ne t'ai rien proposé à choisir pour l'instant 🙂 Pose-moi ta question avec quelques mots, "
+    "par exemple : « comment trouver mes premiers clients ? »"
+)
 ONE_CHOICE = "Je n'ai proposé qu'un sujet 🙂 Réponds 1 pour le lire :"
 
 
@@ -299,6 +303,9 @@ class Service:
         ):
             self._conversations.picked(key)
             return chosen
+        if number is not None and (turn is None or not turn.slugs):
+            # « number 2 », « le deuxième » with no choice open: nothing to pick, no question to queue.
+            return Reply(ReplyKind.INVALID, NO_CHOICE_REPLY)
         self._conversations.close_choices(key)  # anything else than a choice moves the conversation on
         matched = text[:MAX_MATCHED_CHARS]
         context = turn.question if turn is not None else None

@@ -161,6 +161,7 @@ def test_a_follow_up_of_a_long_message_is_still_read_in_full(semantic_matcher: M
     [
         ("comment gérer un troll sur ma page ?", "gerer-les-critiques"),  # a new question
         ("et pour un astronaute ?", None),  # a word the library has never seen: no pull back to salaries
+        ("non, en freelance", None),  # turns the salary answer down: not read in its light
     ],
 )
 def test_a_new_question_or_an_unknown_topic_is_read_on_its_own(

