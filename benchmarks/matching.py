@@ -30,6 +30,7 @@ from pathlib import Path
 
 from bot.core.answers import load_library
 from bot.core.evaluation import Case, Outcome, percentile, read_eval_file, scores
+from bot.core.evaluation import predict as bot_reads
 from bot.core.matching import Matcher, choices, decide
 from bot.core.matching.encoders import BACKENDS, SHIPPED_BACKEND, Encoder, load_encoder
 from bot.core.matching.semantic import SemanticIndex, build_index
@@ -232,9 +233,10 @@ def follow_ups(encoder: Encoder, cache: VectorCache) -> None:
     for name, with_context in (("on its own", False), ("after its context (shipped)", True)):
         outcomes = []
         for case in cases:
-            result = combined.match(case.question, context=case.context if with_context else None)
-            answered = result.best.slug if decide(result) is ReplyKind.ANSWER and result.best else None
-            outcomes.append(Outcome(case.expected, answered, tuple(c.slug for c in choices(result)), case.kind))
+            answered, offered, _, _ = bot_reads(
+                combined, case.question, None, None, case.context if with_context else None
+            )
+            outcomes.append(Outcome(case.expected, answered, offered, case.kind))
         total = scores(outcomes)
         per_kind = [scores([o for o in outcomes if o.kind == k]) for k in kinds]
         print(

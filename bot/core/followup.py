@@ -78,7 +78,7 @@ def choice_number(text: str) -> int | None:
 class Turn:
     """Where one asker's conversation with the bot stands, in one channel."""
 
-    question: str | None
+    question: str
     """Their last question, as it was read (with its own context, for a follow-up): the
     context of their next message."""
     question_id: int | None
@@ -117,7 +117,7 @@ class Conversations:
         self._ttl = ttl
         self._turns: collections.OrderedDict[AskerKey, Turn] = collections.OrderedDict()
 
-    def remember(self, key: AskerKey, question: str | None, question_id: int | None, slugs: Sequence[str] = ()) -> None:
+    def remember(self, key: AskerKey, question: str, question_id: int | None, slugs: Sequence[str] = ()) -> None:
         self._turns.pop(key, None)
         self._turns[key] = Turn(question, question_id, tuple(slugs), self._clock())
         while len(self._turns) > MAX_REMEMBERED:

@@ -295,17 +295,13 @@ class Service:
         key: AskerKey = (asker.user_id, asker.channel_id)
         turn = self._conversations.current(key)
         number = choice_number(text)
-        if (
-            turn is not None
-            and turn.slugs
-            and number is not None
-            and (chosen := await self._choose(turn, number, asker))
-        ):
-            self._conversations.picked(key)
-            return chosen
-        if number is not None and (turn is None or not turn.slugs):
-            # « number 2 », « le deuxième » with no choice open: nothing to pick, no question to queue.
-            return Reply(ReplyKind.INVALID, NO_CHOICE_REPLY)
+        if number is not None:
+            if turn is None or not turn.slugs:
+                # « number 2 », « le deuxième » with no choice open: nothing to pick, no question to queue.
+                return Reply(ReplyKind.INVALID, NO_CHOICE_REPLY)
+            if chosen := await self._choose(turn, number, asker):
+                self._conversations.picked(key)
+                return chosen
         self._conversations.close_choices(key)  # anything else than a choice moves the conversation on
         matched = text[:MAX_MATCHED_CHARS]
         context = turn.question if turn is not None else None
@@ -460,9 +456,7 @@ class Service:
         as any other."""
         slug = turn.pick(number)
         if slug is None or slug not in self.library.answers:
-            suggestions = tuple(
-                Suggestion(s, self.library.answers[s].shown_title, 0.0) for s in turn.slugs if s in self.library.answers
-            )
+            suggestions = offered(self.library.answers, turn.slugs)
             if not suggestions:
                 return None
             intro = ONE_CHOICE if len(suggestions) == 1 else FEWER_CHOICES.format(count=len(suggestions))
@@ -671,11 +665,12 @@ def related_answers(
     if answer is None:
         return ()
     slugs = answer.see_also or matcher.related(slug, limit)
-    return tuple(
-        Suggestion(other, answers[other].shown_title, 0.0)
-        for other in slugs[:limit]
-        if other in answers and other != slug
-    )
+    return offered(answers, [other for other in slugs[:limit] if other != slug])
+
+
+def offered(answers: Mapping[str, Answer], slugs: Sequence[str]) -> tuple[Suggestion, ...]:
+    """These answers as choices to offer, with their titles; those no longer served are left out."""
+    return tuple(Suggestion(slug, answers[slug].shown_title, 0.0) for slug in slugs if slug in answers)
 
 
 def suggestions_text(intro: str, suggestions: Sequence[Suggestion]) -> str:
