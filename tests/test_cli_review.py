@@ -264,7 +264,17 @@ def test_list_and_show_suggest_a_resolution_in_json(run_cli, db_path: Path) -> N
     seed(db_path, (asker, "salaire community manager junior en agence ?", None), (asker, BREAD[0], None))
     listed = json.loads(ok(run_cli("unanswered", "list", "--json")))
     assert {tuple(sorted(item)) for item in listed} == {
-        ("count", "downvotes", "id", "member_choices", "questions", "status", "suggested_answer", "suggested_score")
+        (
+            "contexts",
+            "count",
+            "downvotes",
+            "id",
+            "member_choices",
+            "questions",
+            "status",
+            "suggested_answer",
+            "suggested_score",
+        )
     }
     salary = next(item for item in listed if "salaire" in item["questions"][0])
     assert salary["suggested_answer"] == "salaire" and 0.3 <= salary["suggested_score"] <= 1

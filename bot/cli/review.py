@@ -35,6 +35,8 @@ STATUS_LABELS = {
     ReviewStatus.DISMISSED: "écarté",
 }
 PREVIEW_CHARS = 90
+FOLLOWED_CHARS = 60
+"""How much of the question a follow-up followed is shown beside it."""
 
 DeskCommand = Callable[[ReviewDesk, argparse.Namespace], Awaitable[int]]
 ServiceCommand = Callable[[Service, argparse.Namespace], Awaitable[int]]
@@ -169,6 +171,7 @@ def item_json(item: ReviewItem) -> dict[str, Any]:
         "id": item.group.id,
         "count": item.group.count,
         "questions": [q.text for q in item.questions] if item.questions else [item.group.representative],
+        "contexts": [q.context for q in item.questions] if item.questions else [item.group.context],
         "status": item.group.status.value,
         "suggested_answer": suggestion.slug if suggestion else None,
         "suggested_score": round(suggestion.score, 4) if suggestion else None,
@@ -180,7 +183,7 @@ def item_json(item: ReviewItem) -> dict[str, Any]:
 def group_line(group: QuestionGroup) -> str:
     line = (
         f"#{group.id}  posée {times(group.count)}, dernière le {when(group.last_asked)}"
-        f" — « {preview(group.representative)} »"
+        f" — « {preview(group.representative)} »{followed(group.context)}"
     )
     if group.status is ReviewStatus.RESOLVED:
         line += f" → {group.resolved_slug}"
@@ -199,7 +202,15 @@ def question_lines(question: QuestionRecord) -> list[str]:
     header = f"  [question {question.id}] {when(question.asked_at)} · {who} · {where} · score {question.score:.2f}"
     if question.picked_slug:
         header += f" · a choisi « {question.picked_slug} »"
-    return [header, *(f"      {line}" for line in for_terminal(question.text).splitlines() or [""])]
+    lines = [header, *(f"      {line}" for line in for_terminal(question.text).splitlines() or [""])]
+    if question.context:
+        lines.append(f"      {followed(question.context).strip()}")
+    return lines
+
+
+def followed(context: str | None) -> str:
+    """A follow-up's sense for the moderator: « (à la suite de « … ») », or nothing."""
+    return f" (à la suite de « {preview(context, FOLLOWED_CHARS)} »)" if context else ""
 
 
 async def cmd_list(service: Service, args: argparse.Namespace) -> int:

@@ -217,6 +217,13 @@ class QuestionRecord:
     reviewed_at: dt.datetime | None = None
     picked_slug: str | None = None
     """The "did you mean" suggestion the asker chose, if any."""
+    context: str | None = None
+    """For a follow-up (« et en freelance ? »), the question it followed; else ``None``."""
+
+    @property
+    def read(self) -> str:
+        """The question as the bot read it: a follow-up with the question it followed."""
+        return with_context(self.text, self.context)
 
 
 @dataclass(frozen=True)
@@ -232,6 +239,18 @@ class QuestionGroup:
     question_ids: tuple[int, ...] = field(default=())
     resolved_slug: str | None = None
     reason: str | None = None
+    context: str | None = None
+    """The question the representative followed, when it is a follow-up."""
+
+    @property
+    def read(self) -> str:
+        """The representative as the bot read it (``QuestionRecord.read``)."""
+        return with_context(self.representative, self.context)
+
+
+def with_context(text: str, context: str | None) -> str:
+    """A follow-up reads with the question it followed, on the line before it."""
+    return f"{context}\n{text}" if context else text
 
 
 @dataclass(frozen=True)

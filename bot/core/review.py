@@ -30,6 +30,7 @@ from bot.core.models import (
     ReviewStatus,
     Stats,
     WeekStats,
+    with_context,
 )
 from bot.core.text import normalise
 from bot.core.text_safety import csv_cell
@@ -54,6 +55,7 @@ CSV_HEADER = (
     "reponse",
     "raison",
     "choix_des_membres",
+    "a_la_suite_de",
 )
 
 
@@ -173,22 +175,32 @@ class ReviewDesk:
         return self.matcher
 
     async def record(
-        self, asker: Asker, text: str, answer_slug: str | None, score: float, *, asked_at: dt.datetime | None = None
+        self,
+        asker: Asker,
+        text: str,
+        answer_slug: str | None,
+        score: float,
+        *,
+        asked_at: dt.datetime | None = None,
+        context: str | None = None,
     ) -> int:
         """Store a question verbatim (committed when this returns); return its id.
 
         ``asked_at`` is when it was asked, for a question written late (kept while the
-        database refused writes); now by default."""
+        database refused writes); now by default. ``context``: for a follow-up, the
+        question it followed; it groups and is learned as it was read, with it."""
         matcher = self._matcher()  # before anything is stored: grouping needs it
         when = asked_at or self._clock()
+        context = context or None
         if answer_slug is not None:
-            question_id, _ = await self.repository.add_question(asker, text, answer_slug, score, when)
+            question_id, _ = await self.repository.add_question(asker, text, answer_slug, score, when, context=context)
             return question_id
-        key = normalise(text)
+        read = with_context(text, context)
+        key = normalise(read)
         async with self._grouping:
-            group_id = await self._find_group(matcher, text, key)
+            group_id = await self._find_group(matcher, read, key)
             question_id, group_id = await self.repository.add_question(
-                asker, text, None, score, when, grouping_key=key, group_id=group_id
+                asker, text, None, score, when, grouping_key=key, group_id=group_id, context=context
             )
         log.info("Question sans réponse n°%d enregistrée (groupe %s)", question_id, group_id)
         return question_id
@@ -203,7 +215,7 @@ class ReviewDesk:
             ReviewStatus.OPEN, limit=NEAR_DUPLICATE_WINDOW, most_recent_first=True
         ):
             try:
-                score = matcher.similarity(sample, group.representative[:MAX_COMPARED_CHARS])
+                score = matcher.similarity(sample, group.read[:MAX_COMPARED_CHARS])
             except Exception:
                 # Grouping is a convenience; storing the question is not. Never lose it.
                 log.exception("Échec du calcul de similarité ; la question ouvre un nouveau groupe")
@@ -227,9 +239,9 @@ class ReviewDesk:
         record = await self.repository.question(question_id)
         if record is None or record.answer_slug is None or record.group_id is not None:
             return
-        key = normalise(record.text)
+        key = normalise(record.read)
         async with self._grouping:
-            group_id = await self._find_group(self.matcher, record.text, key) if self.matcher is not None else None
+            group_id = await self._find_group(self.matcher, record.read, key) if self.matcher is not None else None
             group_id = await self.repository.file_for_review(question_id, key, group_id)
         log.info("Question n°%d jugée « pas vraiment » utile : à relire (groupe %s)", question_id, group_id)
 
@@ -292,6 +304,9 @@ class ReviewDesk:
         Editors open it in a spreadsheet, so member text that would start a formula is
         prefixed with an apostrophe (the usual CSV-injection guard), and control characters
         go (``bot.core.text_safety.csv_cell``): a bare ``\r`` can no longer start a row.
+        A follow-up (« et en freelance ? ») means nothing alone, so the question it followed
+        comes in the last column, added there so that sheets reading columns by position
+        keep working.
         """
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -309,6 +324,7 @@ class ReviewDesk:
                     group.resolved_slug or "",
                     csv_cell(group.reason or ""),
                     "; ".join(f"{slug} ({count})" for slug, count in chosen.get(group.id, ())),
+                    csv_cell(group.context or ""),
                 )
             )
         return buffer.getvalue()
@@ -349,7 +365,7 @@ class ReviewDesk:
         for question in await self.repository.answered_since(since):
             slug = question.answer_slug
             taught = [text for text, at in lessons.get(slug or "", ()) if at <= question.asked_at]
-            if slug and any(self._alike(question.text, text) for text in taught):
+            if slug and any(self._alike(question.read, text) for text in taught):
                 counts[slug] = counts.get(slug, 0) + 1
         return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
 

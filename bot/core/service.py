@@ -34,7 +34,7 @@ from bot.core.matching.semantic import (
     VectorStore,
     build_index,
 )
-from bot.core.matching.tuning import FIRST_BODY_PIECES, MAX_BODY_PIECES
+from bot.core.matching.tuning import CONTEXT_MAX_WORDS, FIRST_BODY_PIECES, MAX_BODY_PIECES
 from bot.core.models import (
     Answer,
     Asker,
@@ -117,6 +117,7 @@ class _Pending:
     answer_slug: str | None
     score: float
     asked_at: dt.datetime
+    context: str | None = None
 
 
 def text_hash(text: str) -> str:
@@ -306,7 +307,10 @@ class Service:
         matched = text[:MAX_MATCHED_CHARS]
         context = turn.question if turn is not None else None
         result = await self.match(matched, context)
-        read = f"{context}\n{matched}"[-MAX_MATCHED_CHARS:] if result.in_context and context else matched
+        # A follow-up is stored with the question it followed (its last words, as the
+        # matcher reads them): the moderators see its sense, and resolving it teaches that.
+        followed = " ".join(context.split()[-CONTEXT_MAX_WORDS:]) if result.in_context and context else None
+        read = f"{context}\n{matched}"[-MAX_MATCHED_CHARS:] if followed else matched
         candidates = result.candidates
         match_at, suggest_at = self.settings.match_threshold, self.settings.suggest_threshold
         decision = decide(result, match_at, suggest_at)
@@ -326,7 +330,7 @@ class Service:
             rendered = await self._run(self._matching, self._render, self.library.answers[best.slug], asker)
             question_id = None
             if record:
-                question_id = await self._record(asker, question, best.slug, result.score)
+                question_id = await self._record(asker, question, best.slug, result.score, followed)
             self._conversations.remember(key, read, question_id)
             if record and question_id is None:
                 return Reply(ReplyKind.DELAYED, STORAGE_APOLOGY, candidates=candidates)
@@ -343,7 +347,7 @@ class Service:
         score = result.score
         question_id = None
         if record:
-            question_id = await self._record(asker, question, None, score)
+            question_id = await self._record(asker, question, None, score, followed)
         suggestions = self._suggestions(choices(result, match_at, suggest_at))
         shown = () if record and question_id is None else suggestions  # a delayed question shows none
         self._conversations.remember(key, read, question_id, [s.slug for s in shown])
@@ -379,19 +383,21 @@ class Service:
         """Questions kept in memory, waiting for the database to accept writes."""
         return len(self._spool)
 
-    async def _record(self, asker: Asker, text: str, slug: str | None, score: float) -> int | None:
+    async def _record(
+        self, asker: Asker, text: str, slug: str | None, score: float, context: str | None = None
+    ) -> int | None:
         """Store a question; if the database refuses, keep it for later and return ``None``."""
         asked_at = dt.datetime.now(dt.UTC)
         if self._spool:
             await self.flush_spool()  # older questions first, so they keep their order
         if not self._spool:
             try:
-                return await self.desk.record(asker, text, slug, score, asked_at=asked_at)
+                return await self.desk.record(asker, text, slug, score, asked_at=asked_at, context=context)
             except DatabaseError as exc:
                 cause = exc
         else:
             cause = self._refusal or DatabaseError("la base de données refuse les écritures")
-        self._keep(_Pending(asker, text, slug, score, asked_at), cause)
+        self._keep(_Pending(asker, text, slug, score, asked_at, context), cause)
         return None
 
     def _keep(self, pending: _Pending, cause: Exception) -> None:
@@ -416,7 +422,12 @@ class Service:
                 pending = self._spool[0]
                 try:
                     await self.desk.record(
-                        pending.asker, pending.text, pending.answer_slug, pending.score, asked_at=pending.asked_at
+                        pending.asker,
+                        pending.text,
+                        pending.answer_slug,
+                        pending.score,
+                        asked_at=pending.asked_at,
+                        context=pending.context,
                     )
                 except DatabaseError as exc:
                     self._refusal = exc
@@ -505,7 +516,7 @@ class Service:
             return None
         if questions is None:
             questions = (await self.desk.show(group.id))[1]
-        texts = [q.text for q in questions]
+        texts = [q.read for q in questions]
         found = await suggest_resolution(
             texts,
             self.match,

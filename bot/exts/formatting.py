@@ -187,8 +187,13 @@ def _times(count: int) -> str:
     return "1 fois" if count == 1 else f"{count} fois"
 
 
+def _followed(context: str | None, limit: int = 80) -> str:
+    """A follow-up's sense for the moderator: *(à la suite de « … »)*, or nothing."""
+    return f" *(à la suite de « {quote_user_text(' '.join(context.split()), limit)} »)*" if context else ""
+
+
 def group_line(group: QuestionGroup, suggestion: str | None = None) -> str:
-    line = f"**#{group.id}** · {_times(group.count)} · dernière le {_date(group.last_asked)}\n« {quote_user_text(group.representative, 150)} »"
+    line = f"**#{group.id}** · {_times(group.count)} · dernière le {_date(group.last_asked)}\n« {quote_user_text(group.representative, 150)} »{_followed(group.context)}"
     if group.resolved_slug:
         line += f"\n→ `{group.resolved_slug}`"
     if group.reason:
@@ -233,7 +238,7 @@ def group_embed(item: ReviewItem, titles: dict[str, str] | None = None) -> disco
     group, questions, titles = item.group, item.questions, titles or {}
     embed = discord.Embed(
         title=f"Question #{group.id} ({STATUS_LABELS[group.status].rstrip('s')})",
-        description=f"« {quote_user_text(group.representative, 1000)} »",
+        description=f"« {quote_user_text(group.representative, 1000)} »{_followed(group.context, 500)}",
         colour=MODERATION_COLOUR,
     )
     embed.add_field(name="Posée", value=_times(group.count))
@@ -257,7 +262,9 @@ def group_embed(item: ReviewItem, titles: dict[str, str] | None = None) -> disco
     for record in questions[:10]:
         who = f" — {quote_user_text(record.display_name, 40)}" if record.display_name else ""
         chose = f" → `{record.picked_slug}`" if record.picked_slug else ""
-        lines.append(f"• {_date(record.asked_at)}{who} : « {quote_user_text(record.text, 150)} »{chose}")
+        lines.append(
+            f"• {_date(record.asked_at)}{who} : « {quote_user_text(record.text, 150)} »{_followed(record.context)}{chose}"
+        )
     if len(questions) > 10:
         lines.append(f"… et {len(questions) - 10} autre(s)")
     if lines:

@@ -40,7 +40,8 @@ _GROUPS_SQL = """
 SELECT g.id, g.status, g.resolved_slug, g.reason,
        COUNT(q.id) AS asked, MIN(q.asked_at) AS first_asked, MAX(q.asked_at) AS last_asked,
        group_concat(q.id) AS question_ids,
-       (SELECT r.text FROM questions r WHERE r.group_id = g.id ORDER BY r.asked_at, r.id LIMIT 1) AS representative
+       (SELECT r.text FROM questions r WHERE r.group_id = g.id ORDER BY r.asked_at, r.id LIMIT 1) AS representative,
+       (SELECT r.context FROM questions r WHERE r.group_id = g.id ORDER BY r.asked_at, r.id LIMIT 1) AS context
 FROM question_groups g
 JOIN questions q ON q.group_id = g.id
 WHERE {where}
@@ -53,7 +54,7 @@ _BY_RECENT = "last_asked DESC, g.id DESC"
 
 _QUESTIONS_SQL = """
 SELECT q.id, q.asked_at, q.text, q.user_id, q.display_name, q.guild_id, q.channel_id, q.answer_slug, q.score,
-       q.group_id, q.picked_slug, g.status, g.resolved_slug, g.reason, g.reviewed_by, g.reviewed_at
+       q.group_id, q.picked_slug, q.context, g.status, g.resolved_slug, g.reason, g.reviewed_by, g.reviewed_at
 FROM questions q LEFT JOIN question_groups g ON g.id = q.group_id
 """
 
@@ -176,8 +177,11 @@ class Repository:
         *,
         grouping_key: str | None = None,
         group_id: int | None = None,
+        context: str | None = None,
     ) -> tuple[int, int | None]:
         """Store a question; an unanswered one joins ``group_id`` or a new open group.
+
+        ``context``: for a follow-up, the question it followed (``QuestionRecord.context``).
 
         Returns (question id, group id); the group id is ``None`` for an answered question.
         """
@@ -195,8 +199,8 @@ class Repository:
                 group_id = grouping_key = None
             cursor = await db.execute(
                 """INSERT INTO questions (asked_at, guild_id, channel_id, user_id, display_name, text, grouping_key,
-                                          answer_slug, score, group_id)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                          answer_slug, score, group_id, context)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     when,
                     asker.guild_id,
@@ -208,6 +212,7 @@ class Repository:
                     answer_slug,
                     float(score),
                     group_id,
+                    context or None,
                 ),
             )
             question_id = cursor.lastrowid
@@ -280,7 +285,9 @@ class Repository:
     async def resolve_group(self, group_id: int, slug: str, by: str, at: dt.datetime) -> list[LearnedPhrasing]:
         """Close a group with an answer and store each of its questions as a learned phrasing.
 
-        Resolving again (to correct a mistake) replaces what the group taught before.
+        Resolving again (to correct a mistake) replaces what the group taught before. A
+        follow-up is learned as it was read, with the question it followed: « et en
+        freelance ? » alone would teach the answer a fragment that fits any topic.
         """
         when = to_db_time(at)
         async with self._write() as db:
@@ -288,7 +295,9 @@ class Repository:
             await db.execute("DELETE FROM learned_phrasings WHERE group_id = ?", (group_id,))
             await db.execute(
                 """INSERT INTO learned_phrasings (slug, text, question_id, group_id, user_id, learned_at)
-                   SELECT ?, text, id, group_id, user_id, ? FROM questions WHERE group_id = ? ORDER BY asked_at, id""",
+                   SELECT ?, CASE WHEN context IS NULL OR context = '' THEN text ELSE context || char(10) || text END,
+                          id, group_id, user_id, ?
+                   FROM questions WHERE group_id = ? ORDER BY asked_at, id""",
                 (slug, when, group_id),
             )
             rows = await self._all(
@@ -547,6 +556,7 @@ def _question(row: aiosqlite.Row) -> QuestionRecord:
         reviewed_by=row["reviewed_by"],
         reviewed_at=from_db_time(row["reviewed_at"]),
         picked_slug=row["picked_slug"],
+        context=row["context"],
     )
 
 
@@ -561,4 +571,5 @@ def _group(row: aiosqlite.Row) -> QuestionGroup:
         last_asked=from_db_time(row["last_asked"]),  # type: ignore[arg-type]
         question_ids=tuple(sorted(int(part) for part in str(row["question_ids"]).split(","))),
         representative=row["representative"],
+        context=row["context"],
     )

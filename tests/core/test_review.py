@@ -298,3 +298,23 @@ async def test_a_thumbs_down_files_the_answered_question_for_review(desk: Review
     assert group.question_ids == (answered,)
     await desk.resolve(group.id, "freelance-ou-salarie", "ed")  # the moderator decides what is learned
     assert ("freelance-ou-salarie", "combien gagne un CM ?") in await desk.learned()
+
+
+async def test_a_follow_up_is_grouped_and_learned_with_the_question_it_followed(desk: ReviewDesk) -> None:
+    """« et en freelance ? » after two different questions is two different questions; the
+    moderator sees which one it followed, and resolving it teaches it with that sense."""
+    follow_up = "et en freelance ?"
+    await desk.record(ALICE, follow_up, None, 0.1, context=BREAD[0])
+    await desk.record(BOB, follow_up, None, 0.1, context=BIKE)
+
+    groups = await desk.list()
+    assert sorted(g.read for g in groups) == sorted([f"{BREAD[0]}\n{follow_up}", f"{BIKE}\n{follow_up}"])
+    (bread,) = [g for g in groups if g.context == BREAD[0]]
+    _, (question,) = await desk.show(bread.id)
+    assert (question.text, question.context) == (follow_up, BREAD[0])  # what was typed, and what it followed
+
+    exported = {row["a_la_suite_de"] for row in csv.DictReader(io.StringIO(await desk.export_csv()))}
+    assert exported == {BREAD[0], BIKE}
+
+    await desk.resolve(bread.id, "trouver-des-idees", "ed")
+    assert await desk.learned() == [("trouver-des-idees", f"{BREAD[0]}\n{follow_up}")]

@@ -202,9 +202,13 @@ async def test_a_follow_up_is_answered_in_the_context_of_the_asker_s_last_questi
     assert follow_up.answer.slug == "salaire"
     stored = await service.desk.repository.question(follow_up.question_id)  # type: ignore[arg-type]
     assert stored is not None and stored.text == "et en freelance ?"  # what the member typed
+    assert stored.context is not None and "combien gagne un community manager junior" in stored.context
     bob = Asker(display_name="Bob", user_id=222, guild_id=1, channel_id=2)
     alone = await service.ask("et en freelance ?", bob)
     assert alone.answer is None or alone.answer.slug != "salaire"
+    if alone.question_id is not None:
+        read_alone = await service.desk.repository.question(alone.question_id)
+        assert read_alone is not None and read_alone.context is None  # nothing before it to follow
 
 
 async def test_typed_choices_skip_the_cooldown_only_as_many_times_as_there_are_choices(unsure: Service) -> None:

@@ -69,7 +69,7 @@ async def test_from_every_earlier_version_keeps_the_data(tmp_path: Path, start: 
     assert await user_version(connection) == start
     if start >= 1:
         await connection.execute(
-            "INSERT INTO questions (asked_at, text, score, status) VALUES ('2024-01-01T00:00:00.000000+00:00', ?, 0, NULL)",
+            "INSERT INTO questions (asked_at, text, score) VALUES ('2024-01-01T00:00:00.000000+00:00', ?, 0)",
             ("ancienne question",),
         )
     await connection.close()
