@@ -13,7 +13,7 @@ import pytest
 
 from bot.config import Settings
 from bot.core.answers import load_library
-from bot.core.matching import Matcher, decide
+from bot.core.matching import Matcher, choices, decide
 from bot.core.matching.encoders import (
     CpuInfo,
     E5Encoder,
@@ -134,6 +134,15 @@ def test_meaning_finds_an_english_question_words_cannot(semantic_matcher: Matche
 @pytest.mark.parametrize("question", ["combien de calories dans une banane", "what is the weather in paris"])
 def test_meaning_keeps_off_topic_questions_unanswered(semantic_matcher: Matcher, question: str) -> None:
     assert decide(semantic_matcher.match(question)) is not ReplyKind.ANSWER
+
+
+def test_a_question_about_another_job_is_offered_not_answered(semantic_matcher: Matcher) -> None:
+    # Words and meaning both put « pompier » next to the community manager's day (0.97).
+    theirs = semantic_matcher.match("journée type d'un pompier")
+    ours = semantic_matcher.match("journée type d'un community manager")
+    assert decide(theirs) is ReplyKind.SUGGESTIONS
+    assert ours.best is not None and decide(ours) is ReplyKind.ANSWER
+    assert [c.slug for c in choices(theirs)][:1] == [ours.best.slug]
 
 
 SALARY_QUESTION = "combien gagne un community manager junior ?"

@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.core.matching.spelling import deletions, osa_distance, trigram_dice
+from bot.core.matching.subject import job_subjects
 from bot.core.matching.tuning import (
     ENGLISH_PENALTY,
     FAMILY_MIN_SHARED,
@@ -336,6 +337,17 @@ class LexicalIndex:
         """Whether every informative word of the question is known to the library, as
         written, misspelt or as a word of the same family."""
         return self._analyse(question).unknown == 0
+
+    def unknown_subject(self, question: str) -> str | None:
+        """The job a career question is about when no answer is (``matching.subject``):
+        a word only a body mentions does not make an answer about it."""
+        for subject in job_subjects(question):
+            pairs = analyse(subject)
+            resolved = self._resolve(*pairs[0]) if pairs else None
+            postings = self._postings.get(resolved[0], {}) if resolved else {}
+            if not any(weight >= W_KEYWORD for weight in postings.values()):
+                return subject
+        return None
 
     def features(self, question: str, limit: int = TOP_K) -> list[tuple[str, tuple[float, ...]]]:
         """(slug, features) of the best answers by coverage; for fitting and debugging."""

@@ -192,6 +192,9 @@ class Matcher:
                 confidence: float | None = round(sure, 4)
             else:
                 candidates, confidence, veto = lexical_candidates(lexical), None, False
+            if not veto and candidates:
+                with self._lock:
+                    veto = self._lexical.unknown_subject(question) is not None
             top = tuple(Candidate(c.slug, round(c.score, 4)) for c in candidates[: max(0, limit)])
             return MatchResult(
                 candidates=top, smalltalk=smalltalk, semantic=confidence is not None, confidence=confidence, veto=veto
