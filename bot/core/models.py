@@ -98,6 +98,9 @@ class MatchResult:
     veto: bool = False
     """Meaning vetoes answering with the best candidate directly (words matched, meaning
     did not): a choice is offered instead."""
+    other_job: bool = False
+    """The question is about a job no answer is about (« salaire d'un infirmier »,
+    ``matching.subject``): never answered directly, and the reply says why."""
     in_context: bool = False
     """Read as a follow-up of the asker's previous question (« et en freelance ? »): the
     candidates are those of both messages together (``Matcher.match``'s ``context``)."""

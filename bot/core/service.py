@@ -99,6 +99,7 @@ SPOOL_LIMIT = 10_000
 SPOOL_RETRY_SECONDS = 2.0
 """How often the kept questions are offered to the database again, with or without new asks."""
 SUGGEST_REPLY = "Je ne suis pas sûr d'avoir bien compris. Tu voulais parler de l'un de ces sujets ?"
+OTHER_JOB_REPLY = "Je n'ai pas de réponse sur ce métier-là. Voici ce qui s'en rapproche le plus :"
 SUGGEST_HOW = "Réponds par son numéro pour le lire. Sinon, pas de souci : ta question part chez l'équipe de rédaction."
 FEWER_CHOICES = "Je n'ai proposé que {count} sujets 🙂 Réponds par l'un de ces numéros :"
 NO_CHOICE_REPLY = (
@@ -356,7 +357,7 @@ class Service:
         if suggestions:
             return Reply(
                 ReplyKind.SUGGESTIONS,
-                suggestions_text(SUGGEST_REPLY, suggestions),
+                suggestions_text(OTHER_JOB_REPLY if result.other_job else SUGGEST_REPLY, suggestions),
                 question_id=question_id,
                 suggestions=suggestions,
                 candidates=candidates,

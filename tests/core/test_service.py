@@ -11,7 +11,7 @@ import pytest
 
 from bot.config import Settings
 from bot.core.models import Asker, ReplyKind
-from bot.core.service import SMALLTALK_REPLIES, Service
+from bot.core.service import OTHER_JOB_REPLY, SMALLTALK_REPLIES, Service
 from bot.wiring import open_service
 from tests.conftest import ANSWERS, write_answer
 
@@ -220,3 +220,12 @@ async def test_typed_choices_skip_the_cooldown_only_as_many_times_as_there_are_c
         assert (await unsure.ask("2", ALICE)).kind is ReplyKind.ANSWER
     assert not unsure.is_choice("2", ALICE)
     assert (await unsure.ask("2", ALICE)).kind is ReplyKind.ANSWER  # still answered, after the cooldown
+
+
+async def test_a_question_about_another_job_says_so_and_offers_the_nearest_answers(service: Service) -> None:
+    reply = await service.ask("c'est quoi la journée type d'un pompier ?", ALICE)
+    assert reply.kind is ReplyKind.SUGGESTIONS and reply.question_id is not None  # queued for the editors
+    assert reply.text.splitlines()[0] == OTHER_JOB_REPLY
+    ours = await service.ask("c'est quoi la journée type d'un community manager ?", ALICE)
+    assert ours.kind is ReplyKind.ANSWER and ours.answer is not None
+    assert ours.answer.slug in [s.slug for s in reply.suggestions]

@@ -192,12 +192,18 @@ class Matcher:
                 confidence: float | None = round(sure, 4)
             else:
                 candidates, confidence, veto = lexical_candidates(lexical), None, False
-            if not veto and candidates:
+            other_job = False
+            if candidates:
                 with self._lock:
-                    veto = self._lexical.unknown_subject(question) is not None
+                    other_job = self._lexical.unknown_subject(question) is not None
             top = tuple(Candidate(c.slug, round(c.score, 4)) for c in candidates[: max(0, limit)])
             return MatchResult(
-                candidates=top, smalltalk=smalltalk, semantic=confidence is not None, confidence=confidence, veto=veto
+                candidates=top,
+                smalltalk=smalltalk,
+                semantic=confidence is not None,
+                confidence=confidence,
+                veto=veto or other_job,
+                other_job=other_job,
             )
         except Exception:  # a member's message must never crash the bot
             log.exception("le matching a échoué pour %r", question[:200] if isinstance(question, str) else question)
