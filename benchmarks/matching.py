@@ -23,6 +23,7 @@ encoder-alone one are searched here on the tune half. Vectors are cached in
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from pathlib import Path
 from bot.core.answers import load_library
 from bot.core.evaluation import Case, Outcome, percentile, read_eval_file, scores
 from bot.core.evaluation import predict as bot_reads
-from bot.core.matching import Matcher, choices, decide
+from bot.core.matching import Matcher, also_answered, choices, decide
 from bot.core.matching.encoders import BACKENDS, SHIPPED_BACKEND, Encoder, load_encoder
 from bot.core.matching.semantic import SemanticIndex, build_index
 from bot.core.matching.tuning import SEMANTIC_SCALE
@@ -58,6 +59,7 @@ class Set:
 
 
 FOLLOW_UPS = EVAL / "followups_report.jsonl"
+TWO_QUESTIONS = EVAL / "two_questions.jsonl"
 """Follow-ups on the shipped library, held out: ``FOLLOWUP_MAX_WORDS`` was chosen on
 ``followups_tune.jsonl``."""
 
@@ -214,6 +216,7 @@ def main() -> None:
             )
     if shipped:
         follow_ups(encoder, cache)
+        two_questions(encoder, cache)
     cache.close()
 
 
@@ -244,6 +247,40 @@ def follow_ups(encoder: Encoder, cache: VectorCache) -> None:
             + " | ".join(f"{k['accuracy']:.2f} / {k['wrong']:.2f}" for k in per_kind)
             + " |"
         )
+
+
+def two_questions(encoder: Encoder, cache: VectorCache) -> None:
+    """Messages that ask two questions (``tests/eval/two_questions.jsonl``, written for
+    reporting only): how many reach the member with both answers, shown or one click
+    away, as the service replies (``Matcher.each_question``, ``also_answered``)."""
+    answers = answers_of(ROOT / "answers")
+    combined = Matcher(answers, encoder=encoder)
+    combined.attach(build_index(encoder, answers, store=cache))
+    rows = [json.loads(line) for line in TWO_QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    print()
+    print(f"Two questions in one message ({TWO_QUESTIONS.relative_to(ROOT)}, {len(rows)} messages):")
+    print()
+    print("| reply | both answers reached | one | none | a wrong answer given |")
+    print("| --- | --- | --- | --- | --- |")
+    for name, with_also in (("one answer (before)", False), ("one answer + the other offered (shipped)", True)):
+        both = one = none = wrong = 0
+        for row in rows:
+            wanted = {row["expected"], row["second"]}
+            result = combined.match(row["question"])
+            if decide(result) is ReplyKind.ANSWER and result.best is not None:
+                given = [result.best.slug]
+                if with_also:
+                    given += also_answered(combined.each_question(row["question"]), result.best.slug)
+                reached = set(given)
+                wrong += bool(reached - wanted)
+            else:
+                reached = {c.slug for c in choices(result)}
+            hit = len(wanted & reached)
+            both += hit == len(wanted)
+            one += 0 < hit < len(wanted)
+            none += hit == 0
+        n = len(rows)
+        print(f"| {name} | {both / n:.3f} | {one / n:.3f} | {none / n:.3f} | {wrong / n:.3f} |")
 
 
 if __name__ == "__main__":

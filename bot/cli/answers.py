@@ -145,6 +145,7 @@ def reply_json(reply: Reply) -> dict[str, object]:
         "candidates": [{"answer": c.slug, "score": round(c.score, 4)} for c in reply.candidates[:3]],
         "kind": str(reply.kind),
         "suggestions": [s.slug for s in reply.suggestions],
+        "also": [s.slug for s in reply.also],
     }
 
 

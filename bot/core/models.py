@@ -168,6 +168,10 @@ class Reply:
     """How sure the matcher was of the best candidate: what the thresholds were applied to."""
     related: tuple[Suggestion, ...] = ()
     """Up to 3 answers offered under an answer: its ``see_also``, else the closest ones."""
+    also: tuple[Suggestion, ...] = ()
+    """The answers to the other questions of a message that asked several (« combien
+    gagne un cm ? et comment trouver des clients ? »), offered under the answer to the
+    whole message."""
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from bot.core.answers import Library, Renderer, byline, escape_markdown, load_li
 from bot.core.digest import Digest
 from bot.core.errors import DatabaseError, UnknownAnswer
 from bot.core.followup import AskerKey, Conversations, Turn, choice_number
-from bot.core.matching import Matcher, choices, decide
+from bot.core.matching import Matcher, also_answered, choices, decide
 from bot.core.matching.encoders import Encoder
 from bot.core.matching.semantic import (
     IndexingStopped,
@@ -54,7 +54,7 @@ from bot.core.models import (
 )
 from bot.core.review import ReviewDesk
 from bot.core.suggest import suggest_resolution
-from bot.core.text import has_words, normalise
+from bot.core.text import has_words, normalise, questions_in
 from bot.core.text_safety import clean
 
 log = logging.getLogger(__name__)
@@ -99,6 +99,7 @@ SPOOL_LIMIT = 10_000
 SPOOL_RETRY_SECONDS = 2.0
 """How often the kept questions are offered to the database again, with or without new asks."""
 SUGGEST_REPLY = "Je ne suis pas sûr d'avoir bien compris. Tu voulais parler de l'un de ces sujets ?"
+ALSO_REPLY = "Tu posais aussi une autre question : j'y réponds dans {titles}. Pose-la-moi seule pour la lire."
 OTHER_JOB_REPLY = "Je n'ai pas de réponse sur ce métier-là. Voici ce qui s'en rapproche le plus :"
 SUGGEST_HOW = "Réponds par son numéro pour le lire. Sinon, pas de souci : ta question part chez l'équipe de rédaction."
 FEWER_CHOICES = "Je n'ai proposé que {count} sujets 🙂 Réponds par l'un de ces numéros :"
@@ -335,14 +336,17 @@ class Service:
             self._conversations.remember(key, read, question_id)
             if record and question_id is None:
                 return Reply(ReplyKind.DELAYED, STORAGE_APOLOGY, candidates=candidates)
+            also = await self._also(matched, best.slug) if questions_in(matched) else ()
+            shown = {best.slug, *(s.slug for s in also)}
             return Reply(
                 ReplyKind.ANSWER,
-                format_answer(rendered),
+                format_answer(rendered, also),
                 question_id=question_id,
                 answer=rendered,
                 candidates=candidates,
                 confidence=result.score,
-                related=self.related(best.slug),
+                related=tuple(s for s in self.related(best.slug) if s.slug not in shown),
+                also=also,
             )
 
         score = result.score
@@ -370,6 +374,14 @@ class Service:
             candidates=candidates,
             confidence=result.score,
         )
+
+    async def _also(self, text: str, answered: str) -> tuple[Suggestion, ...]:
+        """The answers to the other questions of a message that asks several, each
+        answered as confidently as if it had been asked alone: one answer shown, the
+        others one click away, rather than the second question silently dropped."""
+        parts = await self._run(self._matching, self.matcher.each_question, text)
+        slugs = also_answered(parts, answered, self.settings.match_threshold, self.settings.suggest_threshold)
+        return offered(self.library.answers, slugs)
 
     def is_choice(self, text: str, asker: Asker) -> bool:
         """Whether this message picks one of the choices just offered to this asker (the
@@ -691,7 +703,7 @@ def suggestions_text(intro: str, suggestions: Sequence[Suggestion]) -> str:
     return "\n".join(lines)
 
 
-def format_answer(answer: RenderedAnswer) -> str:
+def format_answer(answer: RenderedAnswer, also: Sequence[Suggestion] = ()) -> str:
     """The plain-text form of an answer, as the console shows it."""
     parts = [f"**{answer.title}**", answer.body]
     footer = byline(answer)
@@ -699,4 +711,12 @@ def format_answer(answer: RenderedAnswer) -> str:
         footer.append(f"source : {answer.source}")
     if footer:
         parts.append("— " + " · ".join(footer))
+    if also:
+        parts.append(also_text(also))
     return "\n\n".join(parts)
+
+
+def also_text(also: Sequence[Suggestion]) -> str:
+    """The line that says a message's other questions have answers too."""
+    titles = " ; ".join(f"« {escape_markdown(s.title)} »" for s in also)
+    return ALSO_REPLY.format(titles=titles)

@@ -308,6 +308,22 @@ def _informative(raw: str) -> tuple[tuple[str, str], ...]:
     )
 
 
+_QUESTION_MARK = re.compile(r"\?+")
+_SENTENCE_END = re.compile(r"[.!…\n]+")
+
+
+def questions_in(text: str) -> list[str]:
+    """The questions of a message that asks several (« combien gagne un cm ? et comment
+    trouver des clients ? »), each as the sentence that ends at its question mark, plus
+    what follows the last one; [] for a message that asks one. A part needs two
+    informative words: « ça marche ? » or « merci d'avance » asks nothing of its own."""
+    segments = _QUESTION_MARK.split(plain(text))
+    parts = [_SENTENCE_END.split(segment)[-1].strip() or segment.strip() for segment in segments[:-1]]
+    parts.append(segments[-1].strip())
+    asked = [part for part in parts if len(analyse(part)) >= 2]
+    return asked if len(asked) >= 2 else []
+
+
 def looks_english(text: str) -> bool:
     """Whether a question is in English: more of its function words are English only
     ("how", "the", "my") than French only ("comment", "le", "mon"). Words shared by

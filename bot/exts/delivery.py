@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 DEFERRED_PUBLICLY = "deferred_publicly"
 """``interaction.extras`` key: the interaction was deferred with a public "thinking…"."""
+ALSO_LINE = "Tu posais aussi une autre question : sa réponse est dans le bouton ❔ sous celle-ci."
 POINTER_UP = "Je viens de répondre à cette question juste au-dessus ⬆️"
 """In place of a private copy of an answer that cannot go privately (the member refuses
 DMs, or the interaction was deferred publicly): a private answer in a server is always the
@@ -100,6 +101,8 @@ def plan(
     it speaks to); suggestions are one embed with a button each; every other kind
     (unanswered, small talk, invalid) is one short line, as visible as ``short`` says."""
     if reply.kind is ReplyKind.ANSWER and reply.answer is not None:
+        if reply.also:
+            intro = f"{intro}\n{ALSO_LINE}" if intro else ALSO_LINE
         public = visibility is Visibility.PUBLIC
         batches = answer_messages(reply.answer)
         last = len(batches) - 1

@@ -352,14 +352,22 @@ class ResolveButton(GuardedButton, template=r"faq:resolve:(?P<group>\d+):(?P<slu
         await send(interaction, embed=info_embed(text), ephemeral=True)
 
 
-class RelatedButton(GuardedButton, template=r"faq:rel:(?P<slug>[a-z0-9-]+)"):
-    """A related answer under an answer: shows it to whoever clicks, privately."""
+ALSO_EMOJI = "❔"
+MAX_ALSO = 3
+ROW_BUTTONS = 5
+"""Discord's limit of buttons in one row: the answers to a message's other questions
+first, then the related answers."""
 
-    def __init__(self, slug: str, title: str = "") -> None:
+
+class RelatedButton(GuardedButton, template=r"faq:rel:(?P<slug>[a-z0-9-]+)"):
+    """A related answer under an answer, or the answer to another question the message
+    asked (``emoji`` ❔): shows it to whoever clicks, privately."""
+
+    def __init__(self, slug: str, title: str = "", emoji: str = "📎") -> None:
         super().__init__(
             discord.ui.Button(
                 label=shorten(title or slug, BUTTON_LABEL_LIMIT),
-                emoji="📎",
+                emoji=emoji,
                 style=discord.ButtonStyle.secondary,
                 custom_id=f"faq:rel:{slug}",
                 row=1,
@@ -544,9 +552,10 @@ def answer_view(
     source = reply.answer.source if reply.answer else None
     if source and is_link(source):
         view.add_item(discord.ui.Button(label="Source", emoji="🔗", url=source))
-    for related in reply.related[:3]:
+    offered = [(s, ALSO_EMOJI) for s in reply.also[:MAX_ALSO]] + [(s, "📎") for s in reply.related[:3]]
+    for related, emoji in offered[:ROW_BUTTONS]:
         if len(f"faq:rel:{related.slug}") <= CUSTOM_ID_LIMIT:
-            view.add_item(RelatedButton(related.slug, related.title))
+            view.add_item(RelatedButton(related.slug, related.title, emoji))
     return view if view.children else None
 
 

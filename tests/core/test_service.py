@@ -229,3 +229,19 @@ async def test_a_question_about_another_job_says_so_and_offers_the_nearest_answe
     ours = await service.ask("c'est quoi la journée type d'un community manager ?", ALICE)
     assert ours.kind is ReplyKind.ANSWER and ours.answer is not None
     assert ours.answer.slug in [s.slug for s in reply.suggestions]
+
+
+TWO_QUESTIONS = "Comment devenir community manager sans diplôme ? Et quel salaire pour un community manager junior ?"
+
+
+async def test_a_message_with_two_questions_answers_one_and_offers_the_other(service: Service) -> None:
+    first = await service.ask("Comment devenir community manager sans diplôme ?", ALICE)
+    second = await service.ask("Quel salaire pour un community manager junior ?", ALICE)
+    assert first.answer is not None and second.answer is not None and first.answer.slug != second.answer.slug
+    both = await service.ask(TWO_QUESTIONS, ALICE)
+    assert both.kind is ReplyKind.ANSWER and both.answer is not None
+    answered = {first.answer.slug, second.answer.slug}
+    assert {both.answer.slug, *(s.slug for s in both.also)} == answered
+    assert not answered & {s.slug for s in both.related}  # never offered twice under one answer
+    assert both.also[0].title in both.text.splitlines()[-1]  # the console says so too
+    assert first.also == () and second.also == ()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.text import looks_english, normalise, plain, tokens
+from bot.core.text import looks_english, normalise, plain, questions_in, tokens
 
 
 def test_normalise_folds_case_accents_ligatures_and_spaces() -> None:
@@ -79,3 +79,23 @@ def test_english_stopwords_are_removed_too() -> None:
 )
 def test_a_question_in_english_is_told_from_french(question: str, english: bool) -> None:
     assert looks_english(question) is english
+
+
+@pytest.mark.parametrize(
+    ("message", "questions"),
+    [
+        (
+            "combien gagne un cm ? et comment trouver des clients ?",
+            ["combien gagne un cm", "et comment trouver des clients"],
+        ),
+        (
+            "J'ai 30 ans. Trop tard pour devenir CM ? Et on gagne combien au début",
+            ["Trop tard pour devenir CM", "Et on gagne combien au début"],
+        ),
+        ("combien gagne un cm ?", []),
+        ("Salut ! ça marche ? je voudrais devenir cm", []),  # « ça marche ? » asks nothing of its own
+        ("quel salaire pour un cm junior ? merci d'avance !", []),
+    ],
+)
+def test_the_questions_of_a_message_that_asks_several(message: str, questions: list[str]) -> None:
+    assert questions_in(message) == questions

@@ -7,7 +7,7 @@ import pytest
 from bot.core.models import Asker
 from bot.core.typography import typeset
 from bot.exts.ask import REPEATED_NOTE, REPEATED_NOTE_DM
-from bot.exts.delivery import POINTER_UP
+from bot.exts.delivery import ALSO_LINE, POINTER_UP
 from tests.e2e.conftest import GREETED_QUESTION, LONG_QUESTION, World, action_labels
 from tests.fake_discord import FakeDiscord, FakeUser
 
@@ -257,3 +257,20 @@ async def test_repeated_mention_answer_for_a_member_who_refuses_dms_points_upwar
     assert pointer.message is not None and pointer.message.content == POINTER_UP
     assert int(pointer.body["message_reference"]["message_id"]) == int(posted["id"])
     assert fake.dm_messages(second) == []
+
+
+TWO_QUESTIONS = "Comment devenir community manager sans diplôme ? Et quel salaire pour un community manager junior ?"
+
+
+async def test_a_message_with_two_questions_answers_one_and_offers_the_other(
+    world: World, fake: FakeDiscord, member: FakeUser
+) -> None:
+    reply = await (await fake.slash("ask", {"question": TWO_QUESTIONS}, user=member, channel="entraide")).reply()
+    assert reply.content == ALSO_LINE and reply.pings == set()
+    other = [b for b in reply.buttons if (b.get("emoji") or {}).get("name") == "❔"]
+    assert [b["label"] for b in other] == [SALARY_TITLE]
+    assert reply.embeds[0]["title"] != SALARY_TITLE  # one question answered, the other offered
+    shown = await (await fake.click(reply, other[0], user=member)).reply()
+    assert shown.ephemeral and shown.embeds[0]["title"] == SALARY_TITLE
+    single = await (await fake.slash("ask", {"question": SALARY}, user=world.new_member())).reply()
+    assert single.content != ALSO_LINE and not [b for b in single.buttons if (b.get("emoji") or {}).get("name") == "❔"]

@@ -20,6 +20,7 @@ SETS = {
     "other_library.jsonl": ROOT / "tests" / "fixtures" / "other_library",
     "thin_library.jsonl": ROOT / "tests" / "fixtures" / "thin_library",
     "tune_library.jsonl": ROOT / "tests" / "fixtures" / "tune_library",
+    "two_questions.jsonl": ROOT / "answers",
 }
 
 
@@ -31,8 +32,11 @@ def test_eval_lines_are_valid_and_never_copy_a_front_matter_question(name: str) 
     rows = [json.loads(line) for line in (EVAL / name).read_text(encoding="utf-8").splitlines() if line.strip()]
     assert rows
     for row in rows:
-        assert set(row) <= {"question", "expected", "kind", "context"} and {"question", "expected"} <= set(row)
+        assert set(row) <= {"question", "expected", "kind", "context", "second"} and {"question", "expected"} <= set(
+            row
+        )
         assert row["expected"] is None or row["expected"] in library.answers, row
+        assert row.get("second") is None or row["second"] in library.answers, row
         assert normalise(row["question"]) not in phrasings, row["question"]
 
 

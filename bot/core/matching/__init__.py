@@ -8,7 +8,7 @@ and ``tuning`` (every tunable number).
 """
 
 from bot.core.matching.matcher import Matcher
-from bot.core.matching.scoring import choices, decide, thresholds
+from bot.core.matching.scoring import also_answered, choices, decide, thresholds
 from bot.core.matching.tuning import (
     DEFAULT_MATCH_THRESHOLD,
     DEFAULT_SUGGEST_THRESHOLD,
@@ -22,6 +22,7 @@ __all__ = [
     "LEXICAL_MATCH_THRESHOLD",
     "LEXICAL_SUGGEST_THRESHOLD",
     "Matcher",
+    "also_answered",
     "choices",
     "decide",
     "thresholds",

@@ -27,10 +27,10 @@ from bot.core.matching.pieces import phrasing_piece
 from bot.core.matching.related import by_meaning, by_words
 from bot.core.matching.scoring import combined_candidates, lexical_candidates
 from bot.core.matching.semantic import SemanticIndex, VectorStore, embed_pieces
-from bot.core.matching.tuning import CONTEXT_MAX_WORDS, FOLLOWUP_MAX_WORDS
+from bot.core.matching.tuning import CONTEXT_MAX_WORDS, FOLLOWUP_MAX_WORDS, MAX_QUESTIONS
 from bot.core.models import Answer, Candidate, MatchResult
 from bot.core.smalltalk import classify
-from bot.core.text import analyse, looks_english, normalise, plain
+from bot.core.text import analyse, looks_english, normalise, plain, questions_in
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +156,12 @@ class Matcher:
             if together.candidates and together.score >= result.score:
                 return dataclasses.replace(together, smalltalk=None, in_context=True)
         return result
+
+    def each_question(self, text: str) -> tuple[MatchResult, ...]:
+        """Each question of a message that asks several, matched on its own (see
+        ``text.questions_in``); () for a message that asks one. Not part of ``match``:
+        the service asks for it only when it answers, to offer the other answers too."""
+        return tuple(self._match(part, 3) for part in questions_in(text)[:MAX_QUESTIONS])
 
     def _follows(self, question: str) -> bool:
         """Whether a message can be a follow-up: a few informative words, all known, and

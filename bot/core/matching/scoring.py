@@ -172,3 +172,12 @@ def choices(
         return ()
     floor = SUGGEST_RELATIVE * result.best.score
     return tuple(c for c in result.candidates[:MAX_SUGGESTIONS] if c is result.best or c.score >= floor)
+
+
+def also_answered(
+    parts: Sequence[MatchResult], answered: str, match: float | None = None, suggest: float | None = None
+) -> list[str]:
+    """The answers to the other questions of a message that asks several (``parts``, from
+    ``Matcher.each_question``), each given only if it would be answered asked alone."""
+    slugs = [p.best.slug for p in parts if p.best is not None and decide(p, match, suggest) is ReplyKind.ANSWER]
+    return [slug for slug in dict.fromkeys(slugs) if slug != answered]

@@ -57,6 +57,10 @@ follow-up of the asker's previous question (``Matcher.match``'s ``context``). Ch
 known-words rule, 3 words: 0.82 / 0.14 / 0.93, but « et un boulanger ? » after a salary
 question got the salary article)."""
 
+MAX_QUESTIONS = 3
+"""A message that asks several questions has at most this many matched one by one (each
+costs one more encoder run, 15 to 25 ms): enough for what members write in one go."""
+
 CONTEXT_MAX_WORDS = 40
 """Words of the previous question read with a follow-up: its end, where a long message
 asks its question. The words side reads ``MAX_QUERY_WORDS`` and the encoder
