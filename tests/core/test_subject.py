@@ -87,4 +87,6 @@ def test_only_job_names_in_a_career_place_count() -> None:
     assert job_subjects("le métier de fleuriste, ça paie ?") == ["fleuriste"]
     assert job_subjects("combien gagne un débutant") == []  # a level, not a job
     assert job_subjects("devenir freelance") == []
+    assert job_subjects("salaire horaire d'un cm") == []  # qualifies the salary
+    assert job_subjects("how to become a better community manager") == []
     assert job_subjects("un infirmier m'a demandé un conseil") == []  # not what the question is about

@@ -54,12 +54,22 @@ down, and « débutant », « junior » or « freelance » are not jobs."""
 _MIN_LENGTH = 5
 """Shorter words ending so (« fier », « cher », « leur ») are rarely job names."""
 
+_QUALIFIERS = """
+    premier premiere dernier derniere entier entiere regulier reguliere particulier journalier
+    meilleur superieur inferieur exterieur interieur majeur mineur horaire ordinaire extraordinaire
+    necessaire contraire primaire secondaire temporaire supplementaire minimum
+    better bigger faster smarter greater stronger other together rather never ever
+"""
+_NOT_JOBS = frozenset(_QUALIFIERS.split())
+"""Words with a job's ending that qualify what follows them instead (« salaire horaire »,
+« devenir meilleur », « become a better CM »)."""
+
 
 def job_subjects(question: str) -> list[str]:
     """The words a career question names as its subject that look like job names."""
     found = []
     for match in _SUBJECT.finditer(normalise(question)):
         word = match.group(1).strip("-")
-        if len(word) >= _MIN_LENGTH and word not in STOPWORDS and word.endswith(_JOB_ENDINGS):
+        if len(word) >= _MIN_LENGTH and word not in STOPWORDS | _NOT_JOBS and word.endswith(_JOB_ENDINGS):
             found.append(word)
     return found
