@@ -82,6 +82,12 @@ def test_a_job_the_library_is_about_is_answered(answers_dir: Path) -> None:
     assert kind_of(matcher, "combien gagne un plombier") is not ReplyKind.ANSWER
 
 
+def test_the_asker_s_own_job_does_not_hide_the_question_about_ours(matcher: Matcher) -> None:
+    result = matcher.match("Combien gagne un community manager en tant que vendeur reconverti ?")
+    assert decide(result) is ReplyKind.ANSWER and result.best is not None and result.best.slug == "salaire"
+    assert kind_of(matcher, "combien gagne un vendeur") is not ReplyKind.ANSWER
+
+
 def test_only_job_names_in_a_career_place_count() -> None:
     assert job_subjects("Comment devenir infirmière ?") == ["infirmiere"]
     assert job_subjects("le métier de fleuriste, ça paie ?") == ["fleuriste"]

@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.core.matching.spelling import deletions, osa_distance, trigram_dice
-from bot.core.matching.subject import job_subjects
+from bot.core.matching.subject import looks_like_a_job, subjects
 from bot.core.matching.tuning import (
     ENGLISH_PENALTY,
     FAMILY_MIN_SHARED,
@@ -340,14 +340,21 @@ class LexicalIndex:
 
     def unknown_subject(self, question: str) -> str | None:
         """The job a career question is about when no answer is (``matching.subject``):
-        a word only a body mentions does not make an answer about it."""
-        for subject in job_subjects(question):
-            pairs = analyse(subject)
-            resolved = self._resolve(*pairs[0]) if pairs else None
-            postings = self._postings.get(resolved[0], {}) if resolved else {}
-            if not any(weight >= W_KEYWORD for weight in postings.values()):
-                return subject
-        return None
+        a word only a body mentions does not make an answer about it. A question that
+        also names a subject the library is about (« devenir CM en tant que vendeur »)
+        is about the library: the other job is the asker's own."""
+        named = subjects(question)
+        if any(self._is_about(word) for word in named):
+            return None
+        return next((word for word in named if looks_like_a_job(word)), None)
+
+    def _is_about(self, word: str) -> bool:
+        """Whether some answer is about this word: in a title, an alternate question, a
+        keyword or a learned phrasing (as written, misspelt or of the same family)."""
+        pairs = analyse(word)
+        resolved = self._resolve(*pairs[0]) if pairs else None
+        postings = self._postings.get(resolved[0], {}) if resolved else {}
+        return any(weight >= W_KEYWORD for weight in postings.values())
 
     def features(self, question: str, limit: int = TOP_K) -> list[tuple[str, tuple[float, ...]]]:
         """(slug, features) of the best answers by coverage; for fitting and debugging."""

@@ -65,11 +65,17 @@ _NOT_JOBS = frozenset(_QUALIFIERS.split())
 « devenir meilleur », « become a better CM »)."""
 
 
+def subjects(question: str) -> list[str]:
+    """The words a career question names as its subject, in order (« devenir cm en tant
+    que vendeur » names two: the job asked about and the asker's own)."""
+    words = (match.group(1).strip("-") for match in _SUBJECT.finditer(normalise(question)))
+    return [word for word in words if len(word) >= 2 and word not in STOPWORDS]
+
+
+def looks_like_a_job(word: str) -> bool:
+    return len(word) >= _MIN_LENGTH and word not in _NOT_JOBS and word.endswith(_JOB_ENDINGS)
+
+
 def job_subjects(question: str) -> list[str]:
     """The words a career question names as its subject that look like job names."""
-    found = []
-    for match in _SUBJECT.finditer(normalise(question)):
-        word = match.group(1).strip("-")
-        if len(word) >= _MIN_LENGTH and word not in STOPWORDS | _NOT_JOBS and word.endswith(_JOB_ENDINGS):
-            found.append(word)
-    return found
+    return [word for word in subjects(question) if looks_like_a_job(word)]
