@@ -38,7 +38,7 @@ from bot.core.matching.semantic import SemanticIndex, build_index
 from bot.core.matching.tuning import SEMANTIC_SCALE
 from bot.core.models import Answer, ReplyKind
 from bot.core.smalltalk import classify
-from bot.core.text import plain, tokens
+from bot.core.text import plain, questions_in, tokens
 from bot.storage.vector_cache import VectorCache
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -270,7 +270,7 @@ def two_questions(encoder: Encoder, cache: VectorCache) -> None:
             if decide(result) is ReplyKind.ANSWER and result.best is not None:
                 given = [result.best.slug]
                 if with_also:
-                    given += also_answered(combined.each_question(row["question"]), result.best.slug)
+                    given += also_answered(combined.each_question(questions_in(row["question"])), result.best.slug)
                 reached = set(given)
                 wrong += bool(reached - wanted)
             else:

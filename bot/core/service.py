@@ -336,7 +336,8 @@ class Service:
             self._conversations.remember(key, read, question_id)
             if record and question_id is None:
                 return Reply(ReplyKind.DELAYED, STORAGE_APOLOGY, candidates=candidates)
-            also = await self._also(matched, best.slug) if questions_in(matched) else ()
+            parts = questions_in(matched)
+            also = await self._also(parts, best.slug) if parts else ()
             shown = {best.slug, *(s.slug for s in also)}
             return Reply(
                 ReplyKind.ANSWER,
@@ -375,12 +376,12 @@ class Service:
             confidence=result.score,
         )
 
-    async def _also(self, text: str, answered: str) -> tuple[Suggestion, ...]:
+    async def _also(self, parts: list[str], answered: str) -> tuple[Suggestion, ...]:
         """The answers to the other questions of a message that asks several, each
         answered as confidently as if it had been asked alone: one answer shown, the
         others one click away, rather than the second question silently dropped."""
-        parts = await self._run(self._matching, self.matcher.each_question, text)
-        slugs = also_answered(parts, answered, self.settings.match_threshold, self.settings.suggest_threshold)
+        results = await self._run(self._matching, self.matcher.each_question, parts)
+        slugs = also_answered(results, answered, self.settings.match_threshold, self.settings.suggest_threshold)
         return offered(self.library.answers, slugs)
 
     def is_choice(self, text: str, asker: Asker) -> bool:

@@ -8,7 +8,7 @@ import pytest
 
 from bot.core.answers import load_library
 from bot.core.matching import Matcher, choices, decide
-from bot.core.matching.subject import job_subjects
+from bot.core.matching.subject import looks_like_a_job, subjects
 from bot.core.models import ReplyKind
 from tests.conftest import write_answer
 
@@ -86,6 +86,10 @@ def test_the_asker_s_own_job_does_not_hide_the_question_about_ours(matcher: Matc
     result = matcher.match("Combien gagne un community manager en tant que vendeur reconverti ?")
     assert decide(result) is ReplyKind.ANSWER and result.best is not None and result.best.slug == "salaire"
     assert kind_of(matcher, "combien gagne un vendeur") is not ReplyKind.ANSWER
+
+
+def job_subjects(question: str) -> list[str]:
+    return [word for word in subjects(question) if looks_like_a_job(word)]
 
 
 def test_only_job_names_in_a_career_place_count() -> None:

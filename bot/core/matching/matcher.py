@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -30,7 +30,7 @@ from bot.core.matching.semantic import SemanticIndex, VectorStore, embed_pieces
 from bot.core.matching.tuning import CONTEXT_MAX_WORDS, FOLLOWUP_MAX_WORDS, MAX_QUESTIONS
 from bot.core.models import Answer, Candidate, MatchResult
 from bot.core.smalltalk import classify
-from bot.core.text import analyse, looks_english, normalise, plain, questions_in
+from bot.core.text import analyse, looks_english, normalise, plain
 
 log = logging.getLogger(__name__)
 
@@ -157,11 +157,11 @@ class Matcher:
                 return dataclasses.replace(together, smalltalk=None, in_context=True)
         return result
 
-    def each_question(self, text: str) -> tuple[MatchResult, ...]:
-        """Each question of a message that asks several, matched on its own (see
-        ``text.questions_in``); () for a message that asks one. Not part of ``match``:
-        the service asks for it only when it answers, to offer the other answers too."""
-        return tuple(self._match(part, 3) for part in questions_in(text)[:MAX_QUESTIONS])
+    def each_question(self, parts: Sequence[str]) -> tuple[MatchResult, ...]:
+        """Each question of a message that asks several (``text.questions_in``), matched
+        on its own, the first ``MAX_QUESTIONS`` only. Not part of ``match``: the service
+        asks for it only when it answers, to offer the other answers too."""
+        return tuple(self._match(part, 3) for part in parts[:MAX_QUESTIONS])
 
     def _follows(self, question: str) -> bool:
         """Whether a message can be a follow-up: a few informative words, all known, and
@@ -185,6 +185,7 @@ class Matcher:
             vector = self.query_vector(question) if self._semantic is not None else None
             with self._lock:
                 lexical = self._lexical.features(question)
+                other_job = self._lexical.unknown_subject(question) is not None
                 index = self._semantic if vector is not None else None
                 if index is not None:
                     self._sync_semantic_learned()
@@ -198,10 +199,7 @@ class Matcher:
                 confidence: float | None = round(sure, 4)
             else:
                 candidates, confidence, veto = lexical_candidates(lexical), None, False
-            other_job = False
-            if candidates:
-                with self._lock:
-                    other_job = self._lexical.unknown_subject(question) is not None
+            other_job = other_job and bool(candidates)
             top = tuple(Candidate(c.slug, round(c.score, 4)) for c in candidates[: max(0, limit)])
             return MatchResult(
                 candidates=top,

@@ -74,8 +74,3 @@ def subjects(question: str) -> list[str]:
 
 def looks_like_a_job(word: str) -> bool:
     return len(word) >= _MIN_LENGTH and word not in _NOT_JOBS and word.endswith(_JOB_ENDINGS)
-
-
-def job_subjects(question: str) -> list[str]:
-    """The words a career question names as its subject that look like job names."""
-    return [word for word in subjects(question) if looks_like_a_job(word)]
