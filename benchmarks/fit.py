@@ -104,7 +104,7 @@ class Case:
             acceptance,
             english=looks_english(self.question),
         )
-        return MatchResult(tuple(found[:3]), classify(self.question), semantic=True, confidence=sure, veto=veto)
+        return MatchResult(tuple(found[:3]), classify(self.question), confidence=sure, veto=veto)
 
     def ranked(self, ranking: Sequence[float]) -> list[tuple[str, float, tuple[float, ...]]]:
         assert self.semantic is not None

@@ -90,11 +90,9 @@ class MatchResult:
 
     candidates: tuple[Candidate, ...] = ()
     smalltalk: SmallTalk | None = None
-    semantic: bool = False
-    """Scored by the combined (lexical + encoder) confidence; lexical only when False."""
     confidence: float | None = None
-    """How sure the matcher is that the best candidate is right, when that is a model of
-    its own (the encoder's acceptance model); otherwise the best candidate's score."""
+    """How sure the combined (lexical + encoder) acceptance model is that the best
+    candidate is right; ``None`` when the words alone scored (see ``semantic``)."""
     veto: bool = False
     """Meaning vetoes answering with the best candidate directly (words matched, meaning
     did not): a choice is offered instead."""
@@ -108,6 +106,12 @@ class MatchResult:
     @property
     def best(self) -> Candidate | None:
         return self.candidates[0] if self.candidates else None
+
+    @property
+    def semantic(self) -> bool:
+        """Scored by the combined confidence, so its own thresholds apply; the words
+        alone score on another scale (``scoring.thresholds``)."""
+        return self.confidence is not None
 
     @property
     def score(self) -> float:

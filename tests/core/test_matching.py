@@ -154,10 +154,10 @@ def test_decide_bands() -> None:
 
 
 def test_a_near_tie_of_the_combined_confidence_is_never_settled_silently() -> None:
-    tie = MatchResult(candidates=(Candidate("a", 0.8), Candidate("b", 0.75)), semantic=True)
+    tie = MatchResult(candidates=(Candidate("a", 0.8), Candidate("b", 0.75)), confidence=0.8)
     assert decide(tie) is ReplyKind.SUGGESTIONS
     assert [c.slug for c in choices(tie)] == ["a", "b"]
-    clear = MatchResult(candidates=(Candidate("a", 0.8), Candidate("b", 0.1)), semantic=True)
+    clear = MatchResult(candidates=(Candidate("a", 0.8), Candidate("b", 0.1)), confidence=0.8)
     assert decide(clear) is ReplyKind.ANSWER
     assert choices(clear) == ()
 

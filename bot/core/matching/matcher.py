@@ -204,7 +204,6 @@ class Matcher:
             return MatchResult(
                 candidates=top,
                 smalltalk=smalltalk,
-                semantic=confidence is not None,
                 confidence=confidence,
                 veto=veto or other_job,
                 other_job=other_job,
