@@ -75,12 +75,30 @@ def plain(text: str) -> str:
 _CODE_BLOCK = re.compile(r"```.*?(?:```|$)", re.S)
 
 
-def has_words(text: str) -> bool:
-    """Whether a message says anything in words: a letter outside code blocks and markup.
+_HELD_KEY = re.compile(r"(\w)\1{3}")
+"""A letter four times in a row: « aaaaaaa », « zzzz », « hmmmm »."""
+_VOWELS = frozenset("aeiouy")
+MASH_MIN_LENGTH = 6
+"""A word of Latin letters this long without a vowel is a hand on the keyboard
+(« qsdfghjklm »); shorter ones are often acronyms members ask about (« TJM », « CRM »)."""
 
-    « {{ 7*7 }} », « 1234 », « 🙂🙂 » or a pasted snippet alone is no question, and
-    queueing it for the editors would only bury their real work."""
-    return any(ch.isalpha() for ch in plain(_CODE_BLOCK.sub(" ", text)))
+
+def _is_word(token: str) -> bool:
+    letters = [ch for ch in token if ch.isalpha()]
+    if not letters or _HELD_KEY.search(token):
+        return False
+    if not all(ch.isascii() for ch in letters):
+        return True  # another script: its vowels are not ours to count
+    return len(letters) < MASH_MIN_LENGTH or any(ch in _VOWELS for ch in letters)
+
+
+def has_words(text: str) -> bool:
+    """Whether a message says anything in words: a word outside code blocks and markup.
+
+    « {{ 7*7 }} », « 1234 », « 🙂🙂 », a pasted snippet or a hand on the keyboard
+    (« aaaaaaa », « qsdfghjklm ») alone is no question, and queueing it for the editors
+    would only bury their real work."""
+    return any(_is_word(token) for token in normalise(plain(_CODE_BLOCK.sub(" ", text))).split())
 
 
 def normalise(text: str) -> str:

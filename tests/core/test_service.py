@@ -175,7 +175,9 @@ async def test_a_number_for_choices_whose_files_were_removed_is_read_as_any_mess
     assert not reply.text.startswith("Je n'ai proposé")
 
 
-@pytest.mark.parametrize("message", ["{{ 7*7 }}", "1234", "```py\nprint('salaire')\n```", "2 + 2 = ?"])
+@pytest.mark.parametrize(
+    "message", ["{{ 7*7 }}", "1234", "```py\nprint('salaire')\n```", "2 + 2 = ?", "aaaaaaaaaaaa", "qsdfghjklm !!"]
+)
 async def test_a_message_without_a_word_outside_code_asks_for_words_and_queues_nothing(
     service: Service, message: str
 ) -> None:
@@ -184,6 +186,15 @@ async def test_a_message_without_a_word_outside_code_asks_for_words_and_queues_n
     reply = await service.ask(message, ALICE)
     assert reply.kind is ReplyKind.INVALID and "quelques mots" in reply.text
     assert await service.desk.list() == []
+
+
+@pytest.mark.parametrize("message", ["TJM ?", "CRM", "Сколько зарабатывает комьюнити-менеджер?"])
+async def test_an_acronym_or_another_script_is_still_a_question(service: Service, message: str) -> None:
+    """The keyboard-mash rule counts vowels in long Latin words only: « TJM ? » is a real
+    question, and a question in Cyrillic is one too (unanswered, it reaches the editors)."""
+    reply = await service.ask(message, ALICE)
+    assert reply.kind is not ReplyKind.INVALID
+    assert reply.question_id is not None
 
 
 async def test_a_question_next_to_a_code_block_is_still_a_question(service: Service) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.text import looks_english, normalise, plain, questions_in, tokens
+from bot.core.text import has_words, looks_english, normalise, plain, questions_in, tokens
 
 
 def test_normalise_folds_case_accents_ligatures_and_spaces() -> None:
@@ -99,3 +99,20 @@ def test_a_question_in_english_is_told_from_french(question: str, english: bool)
 )
 def test_the_questions_of_a_message_that_asks_several(message: str, questions: list[str]) -> None:
     assert questions_in(message) == questions
+
+
+@pytest.mark.parametrize(
+    ("message", "words"),
+    [
+        ("aaaaaaaaaaaaaaa", False),
+        ("qsdfghjklm", False),
+        ("hmmmm ?", False),
+        ("TJM ?", True),
+        ("rgpd", True),
+        ("merciii", True),
+        ("comment gérer un trooooll", True),
+        ("Сколько зарабатывает", True),
+    ],
+)
+def test_a_hand_on_the_keyboard_is_no_word(message: str, words: bool) -> None:
+    assert has_words(message) is words
