@@ -29,6 +29,7 @@ import shutil
 import tempfile
 import time
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -84,10 +85,13 @@ def generate(answers: list[Answer], count: int, seed: int = 7) -> list[Answer]:
 def write_library(answers: list[Answer], folder: Path) -> None:
     """The generated answers as answer files, for ``open_service`` to load."""
     folder.mkdir(parents=True, exist_ok=True)
+    # JSON strings are YAML; kept in UTF-8: YAML reads the JSON escape of an emoji (two
+    # surrogates) as two lone surrogates, and the phrasing would not be the same text.
+    dump = partial(json.dumps, ensure_ascii=False)
     for answer in answers:
-        lines = ["---", f"title: {json.dumps(answer.title)}", "questions:"]  # JSON strings are YAML
-        lines += [f"  - {json.dumps(q)}" for q in answer.questions]
-        lines += [f"keywords: {json.dumps(list(answer.keywords))}", "---", answer.body, ""]
+        lines = ["---", f"title: {dump(answer.title)}", "questions:"]
+        lines += [f"  - {dump(q)}" for q in answer.questions]
+        lines += [f"keywords: {dump(list(answer.keywords))}", "---", answer.body, ""]
         (folder / f"{answer.slug}.md.jinja").write_text("\n".join(lines), encoding="utf-8")
 
 
